@@ -1,0 +1,1100 @@
+// The reference model: a Winsock 2 multipoint service provider on a simulated network.
+//
+// Hosts run applications (one Winsock instance each); sockets carry a role and a state; joins travel
+// over simulated links with a fixed latency and are answered by local roots or by programmable peers.
+// Every outcome below is derived from that state. Where the two editions of the reference text
+// disagree about observable behaviour, `edition` picks the reading (see docs/editions.md).
+import {
+  AcceptCondition,
+  AcceptOutcome,
+  AsyncMessage,
+  CalleeBuffer,
+  done,
+  Driver,
+  DriverCapability,
+  fail,
+  Fault,
+  Hex,
+  HostOptions,
+  JoinLeafArgs,
+  JoinLeafOutcome,
+  NetworkEvents,
+  ok,
+  PeerBehaviour,
+  PeerLog,
+  ProtocolInfo,
+  Ptr,
+  Qos,
+  Result,
+  SelectSets,
+  Sock,
+  SocketOptions,
+  WsaBufIn,
+} from "../driver";
+import { decodeSockAddr, encodeSockAddr, SockAddr, SOCKADDR_IN_SIZE } from "../sockaddr";
+import {
+  AF_INET,
+  ERRORS as E,
+  FD_BITS,
+  FD_MAX_EVENTS,
+  FdEventName,
+  JL_RECEIVER_ONLY,
+  JL_SENDER_ONLY,
+  SG_CONSTRAINED_GROUP,
+  SG_UNCONSTRAINED_GROUP,
+  WSA_FLAG_MULTIPOINT_C_LEAF,
+  WSA_FLAG_MULTIPOINT_C_ROOT,
+  WSA_FLAG_MULTIPOINT_D_LEAF,
+  WSA_FLAG_MULTIPOINT_D_ROOT,
+  XP1_MULTIPOINT_CONTROL_PLANE,
+  XP1_MULTIPOINT_DATA_PLANE,
+  XP1_QOS_SUPPORTED,
+  XP1_SUPPORT_MULTIPOINT,
+} from "../winsock";
+import { VirtualClock, TimerHandle } from "./clock";
+import { LINK_CAPACITY_BYTES_PER_SEC, SIM_PROTOCOLS } from "./protocols";
+
+export type Edition = "current" | "legacy";
+
+export interface SimulatorOptions {
+  edition?: Edition;
+  /** One-way delay of every simulated link. */
+  linkLatencyMs?: number;
+  /** How long a join waits for an answer before failing with WSAETIMEDOUT. */
+  joinTimeoutMs?: number;
+}
+
+/** Bytes written after every callee buffer; a write past the declared length changes them. */
+export const GUARD_BYTES = 16;
+export const GUARD_FILL = 0xa5;
+/** What an untouched callee buffer holds, so "nothing written yet" is visible. */
+export const UNWRITTEN_FILL = 0xcc;
+const WSATRY_AGAIN = 11002;
+const QOS_NOT_SPECIFIED = 0xffffffff;
+const SERVICETYPE_BESTEFFORT = 1;
+const SERVICETYPE_NOTRAFFIC = 0;
+const FIRST_EPHEMERAL_PORT = 49152;
+
+interface Host {
+  name: string;
+  address: string;
+  started: boolean;
+  version: "2.2" | "1.1";
+  faults: Set<Fault>;
+  /** The Winsock 1.1 blocking call in progress, if any. */
+  blocking: PendingJoin | null;
+  messages: AsyncMessage[];
+  nextPort: number;
+  /** Bandwidth promised to admitted flows, for QOS admission. */
+  reservedBandwidth: number;
+}
+
+type Registration = { kind: "none" } | { kind: "event"; mask: number } | { kind: "async"; mask: number; message: number };
+
+/** One end of an established (or pending) multipoint connection. */
+type Far = { kind: "peer"; peer: Peer } | { kind: "socket"; socket: SimSocket };
+
+interface SimSocket {
+  id: Sock;
+  host: Host;
+  proto: ProtocolInfo;
+  control: "root" | "leaf" | null;
+  data: "root" | "leaf" | null;
+  local: { address: string; port: number } | null;
+  reuseAddress: boolean;
+  listening: boolean;
+  nonBlocking: boolean;
+  registration: Registration;
+  recorded: NetworkEvents;
+  closed: boolean;
+  /** The outstanding join started on this socket (as `s`). */
+  pendingJoin: PendingJoin | null;
+  /** A c_leaf socket that completed its join, or a root's c_leaf socket with an admitted leaf. */
+  joined: boolean;
+  /** False for a descriptor returned by a join that has not completed. */
+  usable: boolean;
+  /** For a root's c_leaf socket: the leaf it stands for. For a joined c_leaf: its root. */
+  far: Far | null;
+  /** For a root's c_leaf socket: the c_root it belongs to. */
+  parent: SimSocket | null;
+  /** For a joined nonrooted leaf: the session (multicast group) address. */
+  session: string | null;
+  joinFlags: number;
+  groupId: number;
+  groupCreator: boolean;
+  qos: Qos | null;
+  groupQos: Qos | null;
+  reserved: number;
+  inbox: Buffer[];
+  acceptQueue: JoinRequest[];
+  acceptWaiters: Array<() => void>;
+  /** Legacy reading: a nonblocking c_leaf join that failed WSAEWOULDBLOCK; select shows its end. */
+  connectLike: "pending" | "connected" | "failed" | null;
+}
+
+interface JoinRequest {
+  from: Far;
+  callerData: Buffer | null;
+  /** The leaf-side join waiting for this request's answer (absent for a peer's request). */
+  join: PendingJoin | null;
+}
+
+interface PendingJoin {
+  callId: number;
+  s: SimSocket;
+  /** The descriptor the call returns: a new c_leaf socket (root) or `s` itself (leaf). */
+  returned: SimSocket;
+  target: Target;
+  callerData: Buffer | null;
+  flags: number;
+  qosTokenRate: number | null;
+  bandwidth: number;
+  timeout: TimerHandle | null;
+  finished: boolean;
+  /** Resolves a blocking call's promise. */
+  settle: ((error: number) => void) | null;
+}
+
+type Target =
+  | { kind: "peer"; peer: Peer }
+  | { kind: "root"; root: SimSocket }
+  | { kind: "session"; address: string }
+  | { kind: "nobody" }
+  | { kind: "no-route" };
+
+interface Peer {
+  name: string;
+  address: SockAddr;
+  behaviour: PeerBehaviour;
+  log: PeerLog;
+  /** Our socket that stands for the connection with this peer, once admitted. */
+  link: SimSocket | null;
+  /** Pending join waiting on this peer's answer. */
+  pending: PendingJoin | null;
+}
+
+interface CalleeMemory {
+  capacity: number;
+  len: number;
+  memory: Buffer;
+}
+
+const CAPABILITIES: ReadonlySet<DriverCapability> = new Set<DriverCapability>([
+  "programmable-peers",
+  "fault-injection",
+  "winsock11-blocking",
+  "virtual-clock",
+  "socket-groups",
+  "several-hosts",
+]);
+
+export class Simulator implements Driver {
+  readonly name = "simulator";
+  readonly capabilities = CAPABILITIES;
+  readonly clock = new VirtualClock();
+  readonly edition: Edition;
+  private readonly latency: number;
+  private readonly joinTimeout: number;
+  private readonly hosts = new Map<string, Host>();
+  private readonly sockets = new Map<Sock, SimSocket>();
+  private readonly peers = new Map<string, Peer>();
+  private readonly callee = new Map<number, CalleeMemory>();
+  private nextSock = 0x100;
+  private nextCall = 1;
+  private nextGroup = 1;
+  private nextPeerHost = 1;
+
+  constructor(options: SimulatorOptions = {}) {
+    this.edition = options.edition ?? "current";
+    this.latency = options.linkLatencyMs ?? 5;
+    this.joinTimeout = options.joinTimeoutMs ?? 15_000;
+  }
+
+  async protocols(): Promise<ProtocolInfo[]> {
+    return SIM_PROTOCOLS.map((p) => ({ ...p }));
+  }
+
+  // ---------------------------------------------------------------- hosts
+
+  private host(name: string): Host {
+    let h = this.hosts.get(name);
+    if (!h) {
+      h = {
+        name,
+        address: `10.0.0.${this.hosts.size + 1}`,
+        started: false,
+        version: "2.2",
+        faults: new Set(),
+        blocking: null,
+        messages: [],
+        nextPort: FIRST_EPHEMERAL_PORT,
+        reservedBandwidth: 0,
+      };
+      this.hosts.set(name, h);
+    }
+    return h;
+  }
+
+  async startup(hostName: string, options: HostOptions = {}): Promise<Result> {
+    const h = this.host(hostName);
+    h.started = true;
+    h.version = options.version ?? "2.2";
+    return done;
+  }
+
+  async cleanup(hostName: string): Promise<Result> {
+    const h = this.host(hostName);
+    if (!h.started) return fail(E.WSANOTINITIALISED);
+    for (const s of [...this.sockets.values()]) if (s.host === h) this.close(s);
+    h.started = false;
+    return done;
+  }
+
+  /** The checks every call makes before it looks at its arguments. */
+  private enter(h: Host): number {
+    if (!h.started) return E.WSANOTINITIALISED;
+    if (h.faults.has("network-down")) return E.WSAENETDOWN;
+    if (h.blocking) return E.WSAEINPROGRESS;
+    return 0;
+  }
+
+  /** Finds a socket for a call: the host checks first, then the descriptor. */
+  private lookup(s: Sock): { sock: SimSocket } | { error: number } {
+    const sock = this.sockets.get(s);
+    if (!sock) {
+      // The descriptor names nothing; report what a started host would.
+      const anyStarted = [...this.hosts.values()].some((h) => h.started);
+      return { error: anyStarted ? E.WSAENOTSOCK : E.WSANOTINITIALISED };
+    }
+    const error = this.enter(sock.host);
+    return error ? { error } : { sock };
+  }
+
+  // ---------------------------------------------------------------- sockets
+
+  async socket(o: SocketOptions): Promise<Result<Sock>> {
+    const h = this.host(o.host);
+    const error = this.enter(h);
+    if (error) return fail(error);
+    const proto = SIM_PROTOCOLS.find((p) => p.id === o.protocol);
+    if (!proto) return fail(E.WSAEPROTONOSUPPORT);
+    const roles = this.rolesFor(proto, o.flags);
+    if (roles === "invalid") return fail(E.WSAEINVAL);
+    const group = o.group ?? 0;
+    if (group !== 0 && group !== SG_CONSTRAINED_GROUP && group !== SG_UNCONSTRAINED_GROUP) return fail(E.WSAEINVAL);
+    const sock = this.newSocket(h, proto, roles.control, roles.data);
+    if (group) {
+      sock.groupId = this.nextGroup++;
+      sock.groupCreator = true;
+    }
+    return ok(sock.id);
+  }
+
+  /** Which multipoint roles the flags ask for, and whether the protocol allows them. */
+  private rolesFor(
+    p: ProtocolInfo,
+    flags: number,
+  ): { control: "root" | "leaf" | null; data: "root" | "leaf" | null } | "invalid" {
+    const cRoot = !!(flags & WSA_FLAG_MULTIPOINT_C_ROOT);
+    const cLeaf = !!(flags & WSA_FLAG_MULTIPOINT_C_LEAF);
+    const dRoot = !!(flags & WSA_FLAG_MULTIPOINT_D_ROOT);
+    const dLeaf = !!(flags & WSA_FLAG_MULTIPOINT_D_LEAF);
+    if (!cRoot && !cLeaf && !dRoot && !dLeaf) return { control: null, data: null };
+    if (!(p.serviceFlags1 & XP1_SUPPORT_MULTIPOINT)) return "invalid";
+    if (cRoot === cLeaf || dRoot === dLeaf) return "invalid"; // exactly one flag per plane
+    if (cRoot && !(p.serviceFlags1 & XP1_MULTIPOINT_CONTROL_PLANE)) return "invalid";
+    if (dRoot && !(p.serviceFlags1 & XP1_MULTIPOINT_DATA_PLANE)) return "invalid";
+    return { control: cRoot ? "root" : "leaf", data: dRoot ? "root" : "leaf" };
+  }
+
+  private newSocket(h: Host, proto: ProtocolInfo, control: SimSocket["control"], data: SimSocket["data"]): SimSocket {
+    const sock: SimSocket = {
+      id: this.nextSock,
+      host: h,
+      proto,
+      control,
+      data,
+      local: null,
+      reuseAddress: false,
+      listening: false,
+      nonBlocking: false,
+      registration: { kind: "none" },
+      recorded: { events: 0, errors: new Array(FD_MAX_EVENTS).fill(0) },
+      closed: false,
+      pendingJoin: null,
+      joined: false,
+      usable: true,
+      far: null,
+      parent: null,
+      session: null,
+      joinFlags: 0,
+      groupId: 0,
+      groupCreator: false,
+      qos: null,
+      groupQos: null,
+      reserved: 0,
+      inbox: [],
+      acceptQueue: [],
+      acceptWaiters: [],
+      connectLike: null,
+    };
+    this.nextSock += 4;
+    this.sockets.set(sock.id, sock);
+    return sock;
+  }
+
+  async bind(s: Sock, name: Ptr<Hex>, namelen: number): Promise<Result> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    const sock = found.sock;
+    if (name === null || name === "invalid" || namelen < SOCKADDR_IN_SIZE) return fail(E.WSAEFAULT);
+    const addr = decodeSockAddr(name, namelen);
+    if (!addr) return fail(E.WSAEFAULT);
+    if (addr.family !== sock.proto.addressFamily) return fail(E.WSAEAFNOSUPPORT);
+    if (sock.local) return fail(E.WSAEINVAL);
+    if (addr.address !== "0.0.0.0" && addr.address !== sock.host.address) return fail(E.WSAEADDRNOTAVAIL);
+    const port = addr.port || this.ephemeralPort(sock.host);
+    // A specific address and a wildcard one on the same port do not clash at bind time.
+    if (!sock.reuseAddress && this.portTaken(sock.host, addr.address, port, sock)) return fail(E.WSAEADDRINUSE);
+    sock.local = { address: addr.address, port };
+    return done;
+  }
+
+  async setReuseAddress(s: Sock, on: boolean): Promise<Result> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    found.sock.reuseAddress = on;
+    return done;
+  }
+
+  private portTaken(h: Host, address: string, port: number, except: SimSocket): boolean {
+    for (const other of this.sockets.values()) {
+      if (other === except || other.host !== h || !other.local) continue;
+      if (other.local.port === port && other.local.address === address) return true;
+    }
+    return false;
+  }
+
+  private ephemeralPort(h: Host): number {
+    while (this.portTaken(h, h.address, h.nextPort, null as unknown as SimSocket)) h.nextPort++;
+    return h.nextPort++;
+  }
+
+  async listen(s: Sock, _backlog: number): Promise<Result> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    const sock = found.sock;
+    if (!sock.local) return fail(E.WSAEINVAL);
+    if (sock.joined || sock.pendingJoin) return fail(E.WSAEISCONN);
+    if (sock.control === "leaf" && sock.proto.serviceFlags1 & XP1_MULTIPOINT_CONTROL_PLANE) return fail(E.WSAEOPNOTSUPP);
+    sock.listening = true;
+    return done;
+  }
+
+  async getsockname(s: Sock): Promise<Result<Hex>> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    const local = found.sock.local;
+    if (!local) return fail(E.WSAEINVAL);
+    return ok(encodeSockAddr({ family: AF_INET, address: local.address, port: local.port }));
+  }
+
+  async setNonBlocking(s: Sock, on: boolean): Promise<Result> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    const sock = found.sock;
+    // As in Winsock, a socket with event registrations cannot go back to blocking mode.
+    if (!on && sock.registration.kind !== "none" && sock.registration.mask !== 0) return fail(E.WSAEINVAL);
+    sock.nonBlocking = on;
+    return done;
+  }
+
+  async groupId(s: Sock): Promise<Result<number>> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    return ok(found.sock.groupId);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  async eventSelect(s: Sock, mask: number): Promise<Result> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    found.sock.registration = { kind: "event", mask };
+    found.sock.nonBlocking = true; // registering for events makes the socket nonblocking
+    return done;
+  }
+
+  async asyncSelect(s: Sock, message: number, mask: number): Promise<Result> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    found.sock.registration = { kind: "async", mask, message };
+    found.sock.nonBlocking = true;
+    return done;
+  }
+
+  async enumNetworkEvents(s: Sock): Promise<Result<NetworkEvents>> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    const sock = found.sock;
+    const out = { events: sock.recorded.events, errors: [...sock.recorded.errors] };
+    sock.recorded = { events: 0, errors: new Array(FD_MAX_EVENTS).fill(0) };
+    return ok(out);
+  }
+
+  async takeMessages(hostName: string): Promise<AsyncMessage[]> {
+    const h = this.host(hostName);
+    const out = h.messages;
+    h.messages = [];
+    return out;
+  }
+
+  /** Records a network event where the socket's registration asks for it. */
+  private signal(sock: SimSocket, event: FdEventName, error = 0): void {
+    if (sock.closed) return;
+    const bit = FD_BITS[event];
+    const reg = sock.registration;
+    if (reg.kind === "none" || !(reg.mask & (1 << bit))) return;
+    if (reg.kind === "event") {
+      sock.recorded.events |= 1 << bit;
+      sock.recorded.errors[bit] = error;
+    } else {
+      sock.host.messages.push({ socket: sock.id, message: reg.message, event: 1 << bit, error });
+    }
+  }
+
+  async select(sets: SelectSets, _timeoutMs: number): Promise<Result<SelectSets>> {
+    const all = [...sets.read, ...sets.write, ...sets.except];
+    if (all.length === 0) return fail(E.WSAEINVAL);
+    const socks: SimSocket[] = [];
+    for (const s of all) {
+      const found = this.lookup(s);
+      if ("error" in found) return fail(found.error);
+      socks.push(found.sock);
+    }
+    const get = (s: Sock) => this.sockets.get(s) as SimSocket;
+    return ok({
+      read: sets.read.filter((s) => this.readable(get(s))),
+      write: sets.write.filter((s) => this.writable(get(s))),
+      except: sets.except.filter((s) => get(s).connectLike === "failed"),
+    });
+  }
+
+  private readable(sock: SimSocket): boolean {
+    return sock.inbox.length > 0 || (sock.listening && sock.acceptQueue.length > 0);
+  }
+
+  /**
+   * Join completion must not change what select says (both editions), except on the legacy
+   * reading's WSAEWOULDBLOCK path, where the socket turns writable like a connecting socket.
+   */
+  private writable(sock: SimSocket): boolean {
+    if (sock.connectLike) return sock.connectLike === "connected";
+    return sock.local !== null && sock.usable;
+  }
+
+  // ---------------------------------------------------------------- joining
+
+  async joinLeaf(s: Sock, a: JoinLeafArgs): Promise<JoinLeafOutcome> {
+    const callId = this.nextCall++;
+    if (a.lpCalleeData) {
+      const memory = Buffer.alloc(a.lpCalleeData.len + GUARD_BYTES, UNWRITTEN_FILL);
+      memory.fill(GUARD_FILL, a.lpCalleeData.len);
+      this.callee.set(callId, { capacity: a.lpCalleeData.len, len: a.lpCalleeData.len, memory });
+    }
+    const snapshot = () => (a.lpCalleeData ? this.readCallee(callId) : undefined);
+    const started = this.startJoin(callId, s, a);
+    if (typeof started === "number") return { callId, result: fail(started), callee: snapshot() };
+    const join = started;
+    if (join.s.nonBlocking) {
+      if (this.edition === "legacy" && join.s.control === "leaf" && !join.finished) {
+        // Legacy error table: a nonblocking join that cannot finish at once fails WSAEWOULDBLOCK
+        // and the socket is selected for writing while it connects. (A c_root join keeps the
+        // descriptor reading: failing would lose the new socket.)
+        join.s.connectLike = "pending";
+        return { callId, result: fail(E.WSAEWOULDBLOCK), callee: snapshot() };
+      }
+      return { callId, result: ok(join.returned.id), callee: snapshot() };
+    }
+    const error = await new Promise<number>((resolve) => {
+      if (join.finished) return resolve(join.returned.closed ? E.WSAEINTR : 0);
+      join.settle = resolve;
+    });
+    if (join.s.host.blocking === join) join.s.host.blocking = null;
+    return { callId, result: error ? fail(error) : ok(join.returned.id), callee: snapshot() };
+  }
+
+  /** Validates a join and sets it going; returns an error code when the call fails at once. */
+  private startJoin(callId: number, s: Sock, a: JoinLeafArgs): PendingJoin | number {
+    const found = this.lookup(s);
+    if ("error" in found) return found.error;
+    const sock = found.sock;
+    if (sock.closed) return E.WSAENOTSOCK;
+    if (a.name === null || a.name === "invalid" || a.namelen < SOCKADDR_IN_SIZE) return E.WSAEFAULT;
+    const name = decodeSockAddr(a.name, a.namelen);
+    if (!name) return E.WSAEFAULT;
+    const callerData = this.readCallerData(a.lpCallerData);
+    if (callerData === "fault") return E.WSAEFAULT;
+    if (qosFault(a.lpSQOS) || qosFault(a.lpGQOS)) return E.WSAEFAULT;
+    if (sock.control === null) return E.WSAEINVAL; // not opened as a multipoint socket
+    if (!sock.usable) return E.WSAENOTCONN;
+    if (name.family !== sock.proto.addressFamily) return E.WSAEAFNOSUPPORT;
+    if (sock.pendingJoin) return E.WSAEALREADY;
+    if (sock.control === "leaf" && sock.joined) return E.WSAEISCONN;
+    if (sock.control === "root" && !sock.proto.rootInitiatedJoins) return E.WSAEOPNOTSUPP;
+    if (sock.control === "leaf" && !sock.proto.leafInitiatedJoins) return E.WSAEOPNOTSUPP;
+    if (sock.parent) return E.WSAEISCONN; // a root's per-leaf socket is already a member
+    if (callerData && callerData.length > 0) {
+      if (sock.proto.maxConnectData === 0) return E.WSAEPROTONOSUPPORT;
+      if (callerData.length > sock.proto.maxConnectData) return E.WSAEFAULT;
+    }
+    if (name.address === "0.0.0.0") return E.WSAEADDRNOTAVAIL;
+    const target = this.resolve(sock, name);
+    if (target === "invalid") return E.WSAEADDRNOTAVAIL;
+    if (sock.host.faults.has("no-buffers")) return E.WSAENOBUFS;
+    const qos = this.admitQos(sock, a);
+    if (typeof qos === "number") return qos;
+    const bindError = this.commitLocalAddress(sock);
+    if (bindError) return bindError;
+
+    const returned = sock.control === "root" ? this.newRootLeafSocket(sock) : sock;
+    const join: PendingJoin = {
+      callId,
+      s: sock,
+      returned,
+      target,
+      callerData: callerData && callerData.length ? callerData : null,
+      flags: a.dwFlags,
+      qosTokenRate: qos.tokenRate,
+      bandwidth: qos.bandwidth,
+      timeout: null,
+      finished: false,
+      settle: null,
+    };
+    sock.pendingJoin = join;
+    returned.usable = false;
+    sock.host.reservedBandwidth += qos.bandwidth;
+    if (!sock.nonBlocking && sock.host.version === "1.1") sock.host.blocking = join;
+    this.transmit(join);
+    return join;
+  }
+
+  /** The c_leaf socket a root gets for one leaf: it copies the root's properties. */
+  private newRootLeafSocket(root: SimSocket): SimSocket {
+    const leaf = this.newSocket(root.host, root.proto, "leaf", root.data);
+    leaf.parent = root;
+    leaf.local = root.local ? { ...root.local } : null;
+    leaf.nonBlocking = root.nonBlocking;
+    leaf.registration = { ...root.registration };
+    leaf.qos = root.qos;
+    // The legacy text excludes the root's group ID from what the new socket inherits.
+    leaf.groupId = this.edition === "legacy" ? 0 : root.groupId;
+    return leaf;
+  }
+
+  private readCallerData(p: Ptr<WsaBufIn>): Buffer | null | "fault" {
+    if (p === null) return null;
+    if (p === "invalid") return "fault";
+    if (p.len === 0) return Buffer.alloc(0);
+    if (p.buf === null || p.buf === "invalid") return "fault";
+    const bytes = Buffer.from(p.buf, "hex");
+    if (bytes.length < p.len) return "fault"; // len claims more than the buffer holds
+    return bytes.subarray(0, p.len);
+  }
+
+  /** Where a join to `name` goes, from the state of the simulated network. */
+  private resolve(sock: SimSocket, name: SockAddr): Target | "invalid" {
+    const multicast = isMulticast(name.address);
+    const rootedControl = !!(sock.proto.serviceFlags1 & XP1_MULTIPOINT_CONTROL_PLANE);
+    if (!rootedControl) return multicast ? { kind: "session", address: `${name.address}:${name.port}` } : "invalid";
+    if (multicast) return "invalid";
+    for (const peer of this.peers.values()) {
+      if (peer.address.address === name.address && peer.address.port === name.port && peer.behaviour.answer !== "session") {
+        return peer.behaviour.answer === "unreachable" ? { kind: "no-route" } : { kind: "peer", peer };
+      }
+    }
+    if (!routable(name.address)) return { kind: "no-route" };
+    for (const other of this.sockets.values()) {
+      if (other.closed || !other.listening || other.control !== "root" || !other.local) continue;
+      const addr = other.local.address === "0.0.0.0" ? other.host.address : other.local.address;
+      if (addr === name.address && other.local.port === name.port && other.proto === sock.proto) return { kind: "root", root: other };
+    }
+    return { kind: "nobody" };
+  }
+
+  /** Implicit bind, or committing a wildcard address to the host's address. */
+  private commitLocalAddress(sock: SimSocket): number {
+    const h = sock.host;
+    if (!sock.local) {
+      sock.local = { address: h.address, port: this.ephemeralPort(h) };
+      return 0;
+    }
+    if (sock.local.address === "0.0.0.0") {
+      if (!sock.reuseAddress && this.portTaken(h, h.address, sock.local.port, sock)) return E.WSAEADDRINUSE;
+      sock.local = { address: h.address, port: sock.local.port };
+    }
+    return 0;
+  }
+
+  /**
+   * QOS for this join: lpSQOS overrides SIO_SET_QOS, lpGQOS overrides SIO_SET_GROUP_QOS (and is
+   * ignored unless `s` created its group); a direction the join does not use is ignored.
+   */
+  private admitQos(sock: SimSocket, a: JoinLeafArgs): { tokenRate: number | null; bandwidth: number } | number {
+    const sqos = a.lpSQOS ?? sock.qos;
+    const gqos = a.lpGQOS && sock.groupCreator ? a.lpGQOS : sock.groupCreator ? sock.groupQos : null;
+    if (a.lpSQOS) sock.qos = a.lpSQOS;
+    if (a.lpGQOS && sock.groupCreator) sock.groupQos = a.lpGQOS;
+    const sending = !(a.dwFlags & JL_RECEIVER_ONLY);
+    const receiving = !(a.dwFlags & JL_SENDER_ONLY);
+    const demand = (q: Qos | null) =>
+      q ? (sending ? rate(q.sending) : 0) + (receiving ? rate(q.receiving) : 0) : 0;
+    const asksForService = (q: Qos | null) =>
+      !!q && ((sending && wantsService(q.sending)) || (receiving && wantsService(q.receiving)));
+    if (!(sock.proto.serviceFlags1 & XP1_QOS_SUPPORTED)) {
+      if (asksForService(a.lpSQOS) || asksForService(a.lpGQOS && sock.groupCreator ? a.lpGQOS : null)) return E.WSAEOPNOTSUPP;
+      return { tokenRate: null, bandwidth: 0 };
+    }
+    const bandwidth = demand(sqos) + demand(gqos);
+    if (sock.host.reservedBandwidth + bandwidth > LINK_CAPACITY_BYTES_PER_SEC) return E.WSAEOPNOTSUPP;
+    return { tokenRate: sqos ? rate(sqos.sending) : null, bandwidth };
+  }
+
+  /** Puts the join request on the wire; the answer arrives through the clock. */
+  private transmit(join: PendingJoin): void {
+    const t = join.target;
+    const after = (ms: number, run: () => void) => this.clock.schedule(ms, run);
+    join.timeout = after(this.joinTimeout, () => this.finish(join, E.WSAETIMEDOUT));
+    switch (t.kind) {
+      case "no-route":
+        after(this.latency, () => this.finish(join, E.WSAENETUNREACH));
+        return;
+      case "nobody":
+        after(2 * this.latency, () => this.finish(join, E.WSAECONNREFUSED));
+        return;
+      case "session":
+        after(this.latency, () => this.finish(join, 0));
+        return;
+      case "root":
+        after(this.latency, () => this.deliverRequest(t.root, { from: { kind: "socket", socket: join.s }, callerData: join.callerData, join }));
+        return;
+      case "peer": {
+        const peer = t.peer;
+        peer.pending = join;
+        after(this.latency, () => {
+          if (join.finished) return;
+          peer.log.joinRequests++;
+          peer.log.lastCallerData = join.callerData ? join.callerData.toString("hex") : null;
+          peer.log.lastQosTokenRate = join.qosTokenRate;
+          const answer = peer.behaviour.answer;
+          if (answer === "accept") after(this.latency, () => this.finish(join, 0, peer.behaviour.calleeData));
+          if (answer === "refuse") after(this.latency, () => this.finish(join, E.WSAECONNREFUSED));
+          // "silent": the timeout answers.
+        });
+        return;
+      }
+    }
+  }
+
+  private deliverRequest(root: SimSocket, request: JoinRequest): void {
+    if (root.closed || !root.listening) {
+      if (request.join) this.finish(request.join, E.WSAECONNREFUSED);
+      return;
+    }
+    root.acceptQueue.push(request);
+    this.signal(root, "FD_ACCEPT");
+    root.acceptWaiters.splice(0).forEach((wake) => wake());
+  }
+
+  /** Ends a join with an outcome: 0 for success, or the error code. */
+  private finish(join: PendingJoin, error: number, calleeHex?: string): void {
+    if (join.finished) return;
+    join.finished = true;
+    join.timeout?.cancel();
+    const { s, returned } = join;
+    if (s.pendingJoin === join) s.pendingJoin = null;
+    const t = join.target;
+    if (t.kind === "peer" && t.peer.pending === join) t.peer.pending = null;
+
+    let outcome = error;
+    const memory = this.callee.get(join.callId);
+    if (!outcome && memory) {
+      const data = calleeHex && s.proto.maxConnectData > 0 ? Buffer.from(calleeHex, "hex") : Buffer.alloc(0);
+      if (data.length > memory.capacity) outcome = E.WSAEFAULT;
+      else {
+        data.copy(memory.memory, 0);
+        memory.len = data.length;
+      }
+    }
+    if (outcome) {
+      s.host.reservedBandwidth -= join.bandwidth;
+      if (t.kind === "peer" && !error) t.peer.log.member = false; // admitted, then torn down
+      if (returned !== s) this.sockets.delete(returned.id);
+      if (s.connectLike) s.connectLike = "failed";
+    } else {
+      returned.usable = true;
+      returned.joined = true;
+      returned.joinFlags = join.flags;
+      returned.reserved = join.bandwidth;
+      if (t.kind === "peer") {
+        t.peer.log.member = true;
+        t.peer.link = returned;
+        returned.far = { kind: "peer", peer: t.peer };
+      }
+      if (t.kind === "session") returned.session = t.address;
+      if (s.connectLike) s.connectLike = "connected";
+    }
+    this.signal(s, "FD_CONNECT", outcome);
+    join.settle?.(outcome);
+  }
+
+  async calleeBuffer(callId: number): Promise<CalleeBuffer> {
+    return this.readCallee(callId);
+  }
+
+  private readCallee(callId: number): CalleeBuffer {
+    const m = this.callee.get(callId);
+    if (!m) return { len: 0, bytes: "", guardIntact: true };
+    return {
+      len: m.len,
+      bytes: m.memory.subarray(0, Math.min(m.len, m.capacity)).toString("hex"),
+      guardIntact: guardIntact(m.memory, m.capacity),
+    };
+  }
+
+  // ---------------------------------------------------------------- admitting leaves
+
+  async accept(s: Sock): Promise<Result<Sock>> {
+    const out = await this.admit(s, { verdict: "accept" });
+    return out.result;
+  }
+
+  async wsaAccept(s: Sock, condition: AcceptCondition): Promise<AcceptOutcome> {
+    return this.admit(s, condition);
+  }
+
+  private async admit(s: Sock, condition: AcceptCondition): Promise<AcceptOutcome> {
+    const found = this.lookup(s);
+    if ("error" in found) return { result: fail(found.error) };
+    const root = found.sock;
+    if (!root.listening) return { result: fail(E.WSAEINVAL) };
+    while (root.acceptQueue.length === 0) {
+      if (root.nonBlocking) return { result: fail(E.WSAEWOULDBLOCK) };
+      await new Promise<void>((wake) => root.acceptWaiters.push(wake));
+      if (root.closed) return { result: fail(E.WSAENOTSOCK) };
+    }
+    const request = root.acceptQueue[0];
+    const callerData = request.callerData ? request.callerData.toString("hex") : null;
+    if (condition.verdict === "defer") return { result: fail(WSATRY_AGAIN), callerData };
+    root.acceptQueue.shift();
+    const from = request.from;
+    if (condition.verdict === "reject") {
+      if (request.join) this.clock.schedule(this.latency, () => this.finish(request.join as PendingJoin, E.WSAECONNREFUSED));
+      if (from.kind === "peer") from.peer.log.member = false;
+      return { result: fail(E.WSAECONNREFUSED), callerData };
+    }
+    const leaf = this.newSocket(root.host, root.proto, "leaf", root.data);
+    leaf.parent = root;
+    leaf.local = root.local ? { ...root.local } : null;
+    leaf.registration = { ...root.registration };
+    leaf.nonBlocking = root.nonBlocking;
+    leaf.joined = true;
+    leaf.far = from;
+    if (from.kind === "peer") {
+      from.peer.link = leaf;
+      from.peer.log.member = true;
+    } else {
+      from.socket.far = { kind: "socket", socket: leaf };
+    }
+    const join = request.join;
+    if (join) this.clock.schedule(this.latency, () => this.finish(join, 0, condition.calleeData));
+    return { result: ok(leaf.id), callerData };
+  }
+
+  // ---------------------------------------------------------------- data
+
+  async send(s: Sock, data: Hex): Promise<Result<number>> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    const sock = found.sock;
+    if (!sock.usable || (!sock.joined && sock.control !== "root")) return fail(E.WSAENOTCONN);
+    if (sock.joinFlags & JL_RECEIVER_ONLY) return fail(E.WSAESHUTDOWN);
+    const bytes = Buffer.from(data, "hex");
+    const deliver = (run: () => void) => this.clock.schedule(this.latency, run);
+    if (sock.parent) {
+      // A root's per-leaf socket: side chat where the protocol allows it.
+      if (!sock.proto.sideChat) return fail(E.WSAEOPNOTSUPP);
+      const far = sock.far;
+      if (far?.kind === "peer") deliver(() => far.peer.log.received.push(data));
+      if (far?.kind === "socket") deliver(() => this.receive(far.socket, bytes));
+      return ok(bytes.length);
+    }
+    if (sock.session) {
+      const session = sock.session;
+      deliver(() => this.toSession(session, bytes, sock));
+      return ok(bytes.length);
+    }
+    if (sock.control === "root") {
+      for (const leaf of this.leavesOf(sock)) {
+        const far = leaf.far;
+        if (far?.kind === "peer") deliver(() => far.peer.log.received.push(data));
+        if (far?.kind === "socket") deliver(() => this.receive(far.socket, bytes));
+      }
+      return ok(bytes.length);
+    }
+    const far = sock.far;
+    if (far?.kind === "socket" && far.socket.parent) deliver(() => this.receive(far.socket.parent as SimSocket, bytes));
+    if (far?.kind === "peer") deliver(() => far.peer.log.received.push(data));
+    return ok(bytes.length);
+  }
+
+  private leavesOf(root: SimSocket): SimSocket[] {
+    return [...this.sockets.values()].filter((l) => l.parent === root && l.joined && !l.closed);
+  }
+
+  private toSession(session: string, bytes: Buffer, from: SimSocket | null): void {
+    for (const member of this.sockets.values()) {
+      if (member !== from && member.session === session && !member.closed) this.receive(member, bytes);
+    }
+    for (const peer of this.peers.values()) {
+      const key = `${peer.address.address}:${peer.address.port}`;
+      if (peer.behaviour.answer === "session" && key === session && from) peer.log.received.push(bytes.toString("hex"));
+    }
+  }
+
+  /** Data arriving at a socket, unless it joined as a sender only. */
+  private receive(sock: SimSocket, bytes: Buffer): void {
+    if (sock.closed || sock.joinFlags & JL_SENDER_ONLY) return;
+    sock.inbox.push(Buffer.from(bytes));
+    this.signal(sock, "FD_READ");
+  }
+
+  async recv(s: Sock, capacity: number): Promise<Result<Hex>> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    const sock = found.sock;
+    if (!sock.usable) return fail(E.WSAENOTCONN);
+    const next = sock.inbox.shift();
+    if (!next) return fail(E.WSAEWOULDBLOCK);
+    return ok(next.subarray(0, capacity).toString("hex"));
+  }
+
+  // ---------------------------------------------------------------- QOS
+
+  async setQos(s: Sock, qos: Qos, group: boolean): Promise<Result> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    const sock = found.sock;
+    if (qosFault(qos)) return fail(E.WSAEFAULT);
+    if (group) sock.groupQos = qos;
+    else sock.qos = qos;
+    return done;
+  }
+
+  async getQos(s: Sock): Promise<Result<Qos>> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    const q = found.sock.qos;
+    if (!q) return fail(E.WSAEINVAL);
+    return ok(q);
+  }
+
+  // ---------------------------------------------------------------- closing and cancelling
+
+  async closesocket(s: Sock): Promise<Result> {
+    const found = this.lookup(s);
+    if ("error" in found) return fail(found.error);
+    this.close(found.sock);
+    return done;
+  }
+
+  private close(sock: SimSocket): void {
+    if (sock.closed) return;
+    const parentJoin = sock.parent?.pendingJoin;
+    if (parentJoin && parentJoin.returned === sock) this.cancel(parentJoin); // closing the new socket cancels the join
+    if (sock.pendingJoin) this.cancel(sock.pendingJoin);
+    sock.closed = true;
+    this.sockets.delete(sock.id);
+    sock.host.reservedBandwidth -= sock.reserved;
+    const far = sock.far;
+    if (far?.kind === "peer") {
+      far.peer.log.sawClose = true;
+      far.peer.log.member = false;
+      far.peer.link = null;
+    }
+    if (far?.kind === "socket") this.clock.schedule(this.latency, () => this.signal(far.socket, "FD_CLOSE"));
+    if (sock.control === "root" && !sock.parent) {
+      // The session ends with its root: every leaf is told.
+      for (const leaf of [...this.sockets.values()].filter((l) => l.parent === sock)) {
+        const lf = leaf.far;
+        if (lf?.kind === "peer") {
+          lf.peer.log.sawClose = true;
+          lf.peer.log.member = false;
+        }
+        if (lf?.kind === "socket") this.clock.schedule(this.latency, () => this.signal(lf.socket, "FD_CLOSE"));
+        leaf.far = null;
+      }
+      sock.acceptWaiters.splice(0).forEach((wake) => wake());
+    }
+  }
+
+  /** Abandons a pending join without an FD_CONNECT: the far side sees the request withdrawn. */
+  private cancel(join: PendingJoin, error = E.WSAEINTR): void {
+    if (join.finished) return;
+    join.finished = true;
+    join.timeout?.cancel();
+    if (join.s.pendingJoin === join) join.s.pendingJoin = null;
+    if (join.s.host.blocking === join) join.s.host.blocking = null;
+    join.s.host.reservedBandwidth -= join.bandwidth;
+    const t = join.target;
+    if (t.kind === "peer") {
+      t.peer.pending = null;
+      t.peer.log.member = false;
+    }
+    if (t.kind === "root") t.root.acceptQueue = t.root.acceptQueue.filter((r) => r.join !== join);
+    if (join.returned !== join.s) {
+      join.returned.closed = true;
+      this.sockets.delete(join.returned.id);
+    }
+    join.settle?.(error);
+  }
+
+  async cancelBlockingCall(hostName: string): Promise<Result> {
+    const h = this.host(hostName);
+    if (!h.started) return fail(E.WSANOTINITIALISED);
+    if (h.version !== "1.1") return fail(E.WSAEOPNOTSUPP); // removed from Winsock 2
+    if (!h.blocking) return fail(E.WSAEINVAL);
+    this.cancel(h.blocking, E.WSAEINTR);
+    return done;
+  }
+
+  // ---------------------------------------------------------------- the testbed
+
+  async hostAddress(hostName: string): Promise<string> {
+    return this.host(hostName).address;
+  }
+
+  async definePeer(name: string, behaviour: PeerBehaviour): Promise<Result<Hex>> {
+    if (this.peers.has(name)) return fail(E.WSAEADDRINUSE);
+    const n = this.nextPeerHost++;
+    const address =
+      behaviour.answer === "session"
+        ? { family: AF_INET, address: `239.1.0.${n}`, port: 5000 }
+        : behaviour.answer === "unreachable"
+          ? { family: AF_INET, address: `172.31.0.${n}`, port: 5000 }
+          : { family: AF_INET, address: `10.0.1.${n}`, port: 5000 };
+    this.peers.set(name, {
+      name,
+      address,
+      behaviour,
+      link: null,
+      pending: null,
+      log: {
+        joinRequests: 0,
+        lastCallerData: null,
+        lastQosTokenRate: null,
+        member: behaviour.answer === "session",
+        sawClose: false,
+        received: [],
+      },
+    });
+    return ok(encodeSockAddr(address));
+  }
+
+  private peer(name: string): Peer {
+    const p = this.peers.get(name);
+    if (!p) throw new Error(`no peer named "${name}" was defined`);
+    return p;
+  }
+
+  async peerLog(name: string): Promise<PeerLog> {
+    const log = this.peer(name).log;
+    return { ...log, received: [...log.received] };
+  }
+
+  async peerLeave(name: string): Promise<void> {
+    const p = this.peer(name);
+    p.log.member = false;
+    const link = p.link;
+    p.link = null;
+    if (link) {
+      link.far = null;
+      this.clock.schedule(this.latency, () => this.signal(link, "FD_CLOSE"));
+    }
+  }
+
+  async peerSend(name: string, data: Hex): Promise<void> {
+    const p = this.peer(name);
+    const bytes = Buffer.from(data, "hex");
+    this.clock.schedule(this.latency, () => {
+      if (p.behaviour.answer === "session") return this.toSession(`${p.address.address}:${p.address.port}`, bytes, null);
+      const link = p.link;
+      if (!link) return;
+      // Over the root's per-leaf socket where side chat exists, else to the root's data socket.
+      this.receive(link.parent && !link.proto.sideChat ? link.parent : link, bytes);
+    });
+  }
+
+  async peerRequestJoin(name: string, root: Hex, callerData: Hex | null): Promise<void> {
+    const p = this.peer(name);
+    const addr = decodeSockAddr(root);
+    this.clock.schedule(this.latency, () => {
+      p.log.joinRequests++;
+      const target = [...this.sockets.values()].find(
+        (s) => s.listening && s.local && addr && s.local.port === addr.port && (s.local.address === addr.address || s.local.address === "0.0.0.0"),
+      );
+      if (target) this.deliverRequest(target, { from: { kind: "peer", peer: p }, callerData: callerData ? Buffer.from(callerData, "hex") : null, join: null });
+    });
+  }
+
+  async injectFault(hostName: string, fault: Fault, on: boolean): Promise<void> {
+    const h = this.host(hostName);
+    if (on) h.faults.add(fault);
+    else h.faults.delete(fault);
+  }
+
+  async advance(ms: number): Promise<void> {
+    this.clock.advance(ms);
+  }
+
+  async openSockets(): Promise<Sock[]> {
+    return [...this.sockets.keys()];
+  }
+
+  async dispose(): Promise<void> {
+    for (const join of [...this.sockets.values()].map((s) => s.pendingJoin)) if (join) this.cancel(join);
+    for (const sock of [...this.sockets.values()]) this.close(sock);
+    for (const h of this.hosts.values()) h.started = false;
+  }
+}
+
+function qosFault(q: Qos | null): boolean {
+  if (!q) return false;
+  const ps = q.providerSpecific;
+  if (ps.len === 0) return false;
+  if (ps.buf === null || ps.buf === "invalid") return true;
+  return ps.buf.length / 2 < ps.len;
+}
+
+function rate(f: { tokenRate: number }): number {
+  return f.tokenRate === QOS_NOT_SPECIFIED ? 0 : f.tokenRate;
+}
+
+function wantsService(f: { serviceType: number; tokenRate: number }): boolean {
+  return f.serviceType !== SERVICETYPE_BESTEFFORT && f.serviceType !== SERVICETYPE_NOTRAFFIC && f.serviceType !== QOS_NOT_SPECIFIED;
+}
+
+function isMulticast(address: string): boolean {
+  const first = Number(address.split(".")[0]);
+  return first >= 224 && first <= 239;
+}
+
+/** The simulated network routes 10.0.0.0/8 and multicast; anything else has no route. */
+function routable(address: string): boolean {
+  return address.startsWith("10.") || isMulticast(address);
+}
+
+export function guardIntact(memory: Buffer, capacity: number): boolean {
+  for (let i = capacity; i < memory.length; i++) if (memory[i] !== GUARD_FILL) return false;
+  return true;
+}

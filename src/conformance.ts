@@ -1,0 +1,42 @@
+// Runs the feature suite against one driver and writes the run's reports.
+import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { knownDrivers } from "../drivers/index";
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { profile, defaultRunName, EDITIONS } = require("./profile") as typeof import("./profile");
+
+export interface ConformanceOptions {
+  driver: string;
+  edition: string;
+  run?: string;
+  tags?: string;
+  quiet?: boolean;
+  driverOptions?: Record<string, string>;
+}
+
+export class UsageError extends Error {}
+
+export function checkOptions(o: ConformanceOptions): void {
+  if (!knownDrivers().includes(o.driver)) {
+    throw new UsageError(`unknown driver "${o.driver}"; known drivers: ${knownDrivers().join(", ")}`);
+  }
+  if (!EDITIONS.includes(o.edition)) throw new UsageError(`unknown edition "${o.edition}"; choose ${EDITIONS.join(" or ")}`);
+}
+
+export function reportDir(o: ConformanceOptions): string {
+  return path.join("reports", o.run ?? defaultRunName(o.driver, o.edition));
+}
+
+/** Returns whether every scenario passed (skipped ones, unsupported or not testable, do not fail a run). */
+export async function runConformance(o: ConformanceOptions): Promise<boolean> {
+  checkOptions(o);
+  mkdirSync(reportDir(o), { recursive: true });
+  const { runConfiguration } = await loadConfiguration({
+    provided: profile({ driver: o.driver, edition: o.edition, run: o.run, tags: o.tags, quiet: o.quiet, driverOptions: o.driverOptions }),
+    file: false,
+  });
+  const { success } = await runCucumber(runConfiguration);
+  process.stdout.write(`reports written to ${reportDir(o)}/ (messages.ndjson, report.html, junit.xml)\n`);
+  return success;
+}

@@ -1,0 +1,127 @@
+// When and Then steps around WSAJoinLeaf itself: making joins and reading what they returned.
+import assert from "node:assert/strict";
+import { DataTable, Then, When } from "@cucumber/cucumber";
+import { errorCode, errorName } from "../drivers/winsock";
+import { CALLEE_SEED } from "./setup.steps";
+import { STATUS_MEDIA_TYPE, statusNote } from "./status";
+import { DEFAULT_HOST, JoinLeafWorld, patternBytes, SETTLE_MS } from "./world";
+
+When(/^"([^"]+)" joins "([^"]+)"(?: again)?$/, async function (this: JoinLeafWorld, socket, target) {
+  await this.join(socket, await this.joinArgs(target));
+});
+
+When(/^"([^"]+)" joins "([^"]+)" with:$/, async function (this: JoinLeafWorld, socket, target, table: DataTable) {
+  await this.join(socket, await this.joinArgs(target, table.rowsHash()));
+});
+
+When("{string} joins with:", async function (this: JoinLeafWorld, socket: string, table: DataTable) {
+  await this.join(socket, await this.joinArgs(null, table.rowsHash()));
+});
+
+When("{string} starts joining {string}", async function (this: JoinLeafWorld, socket: string, target: string) {
+  this.startJoin(socket, await this.joinArgs(target));
+  await this.driver.advance(0); // the request is on its way; the call has not returned
+});
+
+When("the network settles", async function (this: JoinLeafWorld) {
+  await this.driver.advance(SETTLE_MS);
+});
+
+When("{int} seconds pass", async function (this: JoinLeafWorld, seconds: number) {
+  await this.driver.advance(seconds * 1000);
+});
+
+When("the application cancels the blocking call", async function (this: JoinLeafWorld) {
+  this.record("WSACancelBlockingCall", await this.driver.cancelBlockingCall(DEFAULT_HOST));
+});
+
+When("the application closes {string}", async function (this: JoinLeafWorld, name: string) {
+  this.record(`closesocket("${name}")`, await this.driver.closesocket(this.socket(name).sock));
+});
+
+Then("the join returns a new c_leaf socket {string}", async function (this: JoinLeafWorld, name: string) {
+  const record = this.lastJoin();
+  const outcome = await this.finishJoin(record);
+  const s = this.socket(record.socket);
+  assert.ok(outcome.result.ok, `WSAJoinLeaf failed with ${this.describe(outcome.result)}`);
+  assert.notEqual(outcome.result.value, s.sock, "the join returned the c_root socket itself, not a new descriptor");
+  this.adopt(name, outcome.result.value, s.host, s);
+});
+
+Then("the join returns the same socket", async function (this: JoinLeafWorld) {
+  const record = this.lastJoin();
+  const outcome = await this.finishJoin(record);
+  assert.ok(outcome.result.ok, `WSAJoinLeaf failed with ${this.describe(outcome.result)}`);
+  assert.equal(outcome.result.value, this.socket(record.socket).sock, "the c_leaf join returned a different descriptor");
+});
+
+Then(/^the join (?:of "([^"]+)" )?succeeds$/, async function (this: JoinLeafWorld, socket?: string) {
+  const outcome = await this.finishJoin(this.lastJoin(socket));
+  assert.ok(outcome.result.ok, `WSAJoinLeaf failed with ${this.describe(outcome.result)}`);
+});
+
+Then(/^the join (?:of "([^"]+)" )?fails with (\w+)$/, async function (this: JoinLeafWorld, socket: string | undefined, error: string) {
+  const outcome = await this.finishJoin(this.lastJoin(socket));
+  assert.ok(!outcome.result.ok, `WSAJoinLeaf succeeded where ${error} was expected`);
+  assert.equal(errorName(outcome.result.error), error, `WSAJoinLeaf failed with ${this.describe(outcome.result)}, not ${error}`);
+});
+
+Then("the call fails with {word}", function (this: JoinLeafWorld, error: string) {
+  const { what, result } = this.lastResult();
+  assert.ok(!result.ok, `${what} succeeded where ${error} was expected`);
+  assert.equal(result.error, errorCode(error), `${what} failed with ${this.describe(result)}, not ${error}`);
+});
+
+Then("the call fails", function (this: JoinLeafWorld) {
+  const { what, result } = this.lastResult();
+  assert.ok(!result.ok, `${what} succeeded where the scenario expected it to fail`);
+});
+
+Then("the call succeeds", function (this: JoinLeafWorld) {
+  const { what, result } = this.lastResult();
+  assert.ok(result.ok, `${what} failed with ${this.describe(result)}`);
+});
+
+Then("the join of {string} is still in progress", async function (this: JoinLeafWorld, socket: string) {
+  await new Promise((r) => setImmediate(r));
+  const record = this.lastJoin(socket);
+  assert.equal(record.outcome, undefined, `the blocking join returned early with ${record.outcome && this.describe(record.outcome.result)}`);
+});
+
+Then("the callee buffer length reads {int}", async function (this: JoinLeafWorld, len: number) {
+  const callee = await this.latestCallee();
+  assert.equal(callee.len, len, `lpCalleeData->len reads ${callee.len}, not ${len}`);
+});
+
+Then("the callee buffer holds the peer's {int} bytes", async function (this: JoinLeafWorld, n: number) {
+  const callee = await this.latestCallee();
+  assert.equal(callee.len, n, `lpCalleeData->len reads ${callee.len}, not ${n}`);
+  assert.equal(callee.bytes, patternBytes(n, CALLEE_SEED), "the callee buffer does not hold the bytes the peer sent");
+});
+
+Then("nothing was written past the callee buffer", async function (this: JoinLeafWorld) {
+  const callee = await this.latestCallee();
+  assert.ok(callee.guardIntact, "the guard bytes after the callee buffer were overwritten");
+});
+
+Then("{string} has a local address", async function (this: JoinLeafWorld, name: string) {
+  const r = await this.driver.getsockname(this.socket(name).sock);
+  assert.ok(r.ok, `getsockname failed with ${this.describe(r)}: the socket is not bound`);
+});
+
+Then("{string} has no local address yet", async function (this: JoinLeafWorld, name: string) {
+  const r = await this.driver.getsockname(this.socket(name).sock);
+  assert.ok(!r.ok, "getsockname returned an address before the socket was bound");
+});
+
+Then("{string} and {string} have different local addresses", async function (this: JoinLeafWorld, a: string, b: string) {
+  const ra = await this.driver.getsockname(this.socket(a).sock);
+  const rb = await this.driver.getsockname(this.socket(b).sock);
+  assert.ok(ra.ok && rb.ok, "both sockets should have local addresses");
+  assert.notEqual(ra.value, rb.value, "two implicitly bound sockets got the same local address");
+});
+
+Then("it is not testable: {string}", function (this: JoinLeafWorld, reason: string) {
+  this.attach(statusNote("NOT TESTABLE", reason), STATUS_MEDIA_TYPE);
+  return "skipped";
+});

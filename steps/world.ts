@@ -1,0 +1,371 @@
+// The World: one per scenario. It holds a fresh driver, the sockets and peers the scenario named,
+// and the last call's result. Steps talk to it in the scenario's words; it talks to the driver.
+import { IWorldOptions, setWorldConstructor, World } from "@cucumber/cucumber";
+import type {
+  CalleeBuffer,
+  Driver,
+  Flowspec,
+  Hex,
+  JoinLeafArgs,
+  JoinLeafOutcome,
+  ProtocolInfo,
+  Qos,
+  Result,
+  Sock,
+} from "../drivers/driver";
+import { protocolMeets, protocolTraits } from "../drivers/capabilities";
+import { createDriver } from "../drivers/index";
+import { encodeSockAddr, inet, SOCKADDR_IN_SIZE } from "../drivers/sockaddr";
+import type { Edition } from "../drivers/simulator/simulator";
+import {
+  errorName,
+  FD_BITS,
+  FdEventName,
+  JL_BOTH,
+  WSA_FLAG_MULTIPOINT_C_LEAF,
+  WSA_FLAG_MULTIPOINT_C_ROOT,
+  WSA_FLAG_MULTIPOINT_D_LEAF,
+  WSA_FLAG_MULTIPOINT_D_ROOT,
+} from "../drivers/winsock";
+
+export interface RunParameters {
+  driver: string;
+  edition: Edition;
+  run: string;
+  driverOptions?: Record<string, string>;
+}
+
+/** Where a socket's network events go, as the scenario registered them. */
+type Registration = "none" | "event-select" | "async-select";
+
+export interface NamedSocket {
+  sock: Sock;
+  host: string;
+  role: "c_root" | "c_leaf" | "plain";
+  registration: Registration;
+}
+
+/** A join the scenario started; blocking ones may still be running. */
+export interface JoinRecord {
+  socket: string;
+  call: Promise<JoinLeafOutcome>;
+  outcome?: JoinLeafOutcome;
+}
+
+export const DEFAULT_HOST = "local";
+/** The window message the harness asks WSAAsyncSelect to post. */
+export const ASYNC_MESSAGE = 0x8001; // WM_APP + 1
+/** How long "the network settles" lets pass: past every link delay, well short of a join timeout. */
+export const SETTLE_MS = 1_000;
+
+export class JoinLeafWorld extends World<RunParameters> {
+  driver!: Driver;
+  protocol!: ProtocolInfo;
+  readonly sockets = new Map<string, NamedSocket>();
+  readonly peers = new Map<string, Hex>();
+  readonly joins: JoinRecord[] = [];
+  /** Result of the last call a When step made. */
+  last: { what: string; result: Result<unknown> } | null = null;
+  /** Network events collected per socket name (drained from the driver, kept for assertions). */
+  readonly seen = new Map<string, Array<{ event: number; error: number }>>();
+
+  constructor(options: IWorldOptions<RunParameters>) {
+    super(options);
+  }
+
+  get edition(): Edition {
+    return this.parameters.edition;
+  }
+
+  async start(needs: string[]): Promise<string | null> {
+    this.driver = await createDriver(this.parameters.driver, {
+      edition: this.parameters.edition,
+      options: this.parameters.driverOptions,
+    });
+    const missing = needs.filter((n) => isCapabilityNeed(n) && !this.driver.capabilities.has(n as never));
+    if (missing.length) return `driver "${this.driver.name}" lacks ${missing.join(", ")}`;
+    const protocolNeeds = needs.filter((n) => !isCapabilityNeed(n));
+    const protocols = await this.driver.protocols();
+    const fit = protocols.find((p) => protocolNeeds.every((n) => protocolMeets(p, n)));
+    if (!fit) return `no protocol entry of driver "${this.driver.name}" offers ${protocolNeeds.join(" + ") || "multipoint"}`;
+    this.protocol = fit;
+    await this.expectOk("WSAStartup", await this.driver.startup(DEFAULT_HOST));
+    return null;
+  }
+
+  // ------------------------------------------------------------ names
+
+  socket(name: string): NamedSocket {
+    const s = this.sockets.get(name);
+    if (!s) throw new Error(`the scenario never created a socket called "${name}"`);
+    return s;
+  }
+
+  /** The encoded address of a peer or of a named local socket. */
+  async addressOf(name: string): Promise<Hex> {
+    const peer = this.peers.get(name);
+    if (peer) return peer;
+    const local = this.sockets.get(name);
+    if (!local) throw new Error(`"${name}" is neither a peer nor a socket of this scenario`);
+    return this.expectOk(`getsockname("${name}")`, await this.driver.getsockname(local.sock));
+  }
+
+  // ------------------------------------------------------------ sockets
+
+  async createSocket(name: string, role: "c_root" | "c_leaf", host = DEFAULT_HOST): Promise<void> {
+    const traits = protocolTraits(this.protocol);
+    if (role === "c_root" && !traits.has("rooted-control")) {
+      throw new Error(`scenario authoring: a c_root socket needs @needs:rooted-control (protocol ${this.protocol.id} is nonrooted)`);
+    }
+    if (host !== DEFAULT_HOST) await this.expectOk("WSAStartup", await this.driver.startup(host));
+    const control = role === "c_root" ? WSA_FLAG_MULTIPOINT_C_ROOT : WSA_FLAG_MULTIPOINT_C_LEAF;
+    const data = role === "c_root" && traits.has("rooted-data") ? WSA_FLAG_MULTIPOINT_D_ROOT : WSA_FLAG_MULTIPOINT_D_LEAF;
+    const created = await this.driver.socket({ host, protocol: this.protocol.id, flags: control | data });
+    const sock = await this.expectOk(`WSASocket for "${name}"`, created);
+    this.sockets.set(name, { sock, host, role, registration: "none" });
+  }
+
+  async createPlainSocket(name: string): Promise<void> {
+    const created = await this.driver.socket({ host: DEFAULT_HOST, protocol: this.protocol.id, flags: 0 });
+    const sock = await this.expectOk(`WSASocket for "${name}"`, created);
+    this.sockets.set(name, { sock, host: DEFAULT_HOST, role: "plain", registration: "none" });
+  }
+
+  adopt(name: string, sock: Sock, host: string, from?: NamedSocket): void {
+    this.sockets.set(name, { sock, host, role: "c_leaf", registration: from?.registration ?? "none" });
+  }
+
+  // ------------------------------------------------------------ joining
+
+  /** Arguments of a join to `target`, with the scenario's table overriding the defaults. */
+  async joinArgs(target: string | null, overrides: Record<string, string> = {}): Promise<JoinLeafArgs> {
+    const args: JoinLeafArgs = {
+      name: target === null ? null : await this.addressOf(target),
+      namelen: SOCKADDR_IN_SIZE,
+      lpCallerData: null,
+      lpCalleeData: null,
+      lpSQOS: null,
+      lpGQOS: null,
+      dwFlags: JL_BOTH,
+    };
+    for (const [key, value] of Object.entries(overrides)) applyJoinOverride(args, key.trim(), value.trim());
+    return args;
+  }
+
+  /** Starts a join; a blocking one keeps running until `finishJoin`. */
+  startJoin(socketName: string, args: JoinLeafArgs): JoinRecord {
+    const s = this.socket(socketName);
+    const record: JoinRecord = { socket: socketName, call: this.driver.joinLeaf(s.sock, args) };
+    record.call.then((o) => (record.outcome = o)).catch(() => undefined);
+    this.joins.push(record);
+    return record;
+  }
+
+  /** Waits for a join call to return, letting simulated time pass while it blocks. */
+  async finishJoin(record: JoinRecord): Promise<JoinLeafOutcome> {
+    const outcome = await this.untilSettled(record.call, `WSAJoinLeaf on "${record.socket}"`);
+    this.last = { what: `WSAJoinLeaf on "${record.socket}"`, result: outcome.result };
+    const s = this.socket(record.socket);
+    // Keep hold of every new descriptor, named or not, so it is closed after the scenario.
+    if (outcome.result.ok && outcome.result.value !== s.sock && !this.nameOf(outcome.result.value)) {
+      this.adopt(`${record.socket}#${this.joins.indexOf(record) + 1}`, outcome.result.value, s.host, s);
+    }
+    return outcome;
+  }
+
+  async join(socketName: string, args: JoinLeafArgs): Promise<JoinLeafOutcome> {
+    return this.finishJoin(this.startJoin(socketName, args));
+  }
+
+  lastJoin(socketName?: string): JoinRecord {
+    const found = [...this.joins].reverse().find((j) => !socketName || j.socket === socketName);
+    if (!found) throw new Error(socketName ? `"${socketName}" never joined` : "no join was made");
+    return found;
+  }
+
+  async latestCallee(): Promise<CalleeBuffer> {
+    const outcome = await this.finishJoin(this.lastJoin());
+    if (!outcome.callee) throw new Error("the join passed a NULL lpCalleeData, so there is no callee buffer to read");
+    return this.driver.calleeBuffer(outcome.callId);
+  }
+
+  /** Lets time pass (in steps) until `call` settles; fails when it never does. */
+  async untilSettled<T>(call: Promise<T>, what: string): Promise<T> {
+    let settled = false;
+    const watched = call.finally(() => (settled = true));
+    const virtual = this.driver.capabilities.has("virtual-clock");
+    const step = virtual ? 100 : 50;
+    const budget = virtual ? 120_000 : 60_000;
+    for (let waited = 0; ; waited += step) {
+      await new Promise((r) => setImmediate(r));
+      if (settled) return watched;
+      if (waited >= budget) throw new Error(`${what} did not return within ${budget} ms`);
+      await this.driver.advance(step);
+    }
+  }
+
+  // ------------------------------------------------------------ events
+
+  async register(name: string, events: FdEventName[], how: Registration): Promise<void> {
+    const s = this.socket(name);
+    const mask = events.reduce((m, e) => m | (1 << FD_BITS[e]), 0);
+    const result =
+      how === "event-select" ? await this.driver.eventSelect(s.sock, mask) : await this.driver.asyncSelect(s.sock, ASYNC_MESSAGE, mask);
+    await this.expectOk(how === "event-select" ? "WSAEventSelect" : "WSAAsyncSelect", result);
+    s.registration = how;
+  }
+
+  /** Collects the events the driver has for every named socket into `seen`. */
+  async collectEvents(): Promise<void> {
+    const hosts = new Set([...this.sockets.values()].map((s) => s.host));
+    for (const host of hosts) {
+      for (const m of await this.driver.takeMessages(host)) {
+        const name = this.nameOf(m.socket);
+        if (name) this.seenFor(name).push({ event: m.event, error: m.error });
+      }
+    }
+    for (const [name, s] of this.sockets) {
+      if (s.registration !== "event-select") continue;
+      const r = await this.driver.enumNetworkEvents(s.sock);
+      if (!r.ok) continue; // closed sockets have nothing more to say
+      for (const [event, bit] of Object.entries(FD_BITS)) {
+        if (r.value.events & (1 << bit)) this.seenFor(name).push({ event: 1 << bit, error: r.value.errors[bit] ?? 0 });
+        void event;
+      }
+    }
+  }
+
+  async eventsOf(name: string, event: FdEventName): Promise<Array<{ error: number }>> {
+    await this.collectEvents();
+    return this.seenFor(name).filter((e) => e.event === 1 << FD_BITS[event]);
+  }
+
+  private seenFor(name: string): Array<{ event: number; error: number }> {
+    let list = this.seen.get(name);
+    if (!list) this.seen.set(name, (list = []));
+    return list;
+  }
+
+  nameOf(sock: Sock): string | undefined {
+    for (const [name, s] of this.sockets) if (s.sock === sock) return name;
+    return undefined;
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  async expectOk<T>(what: string, result: Result<T>): Promise<T> {
+    if (!result.ok) throw new Error(`${what} failed with ${errorName(result.error)} (${result.error}) where the scenario needed it to work`);
+    return result.value;
+  }
+
+  record(what: string, result: Result<unknown>): void {
+    this.last = { what, result };
+  }
+
+  lastResult(): { what: string; result: Result<unknown> } {
+    if (!this.last) throw new Error("no call has been made yet");
+    return this.last;
+  }
+
+  describe(result: Result<unknown>): string {
+    return result.ok ? `success (${JSON.stringify(result.value)})` : `${errorName(result.error)} (${result.error})`;
+  }
+
+  /** Closes everything the scenario made, then asks the driver what it still holds. */
+  async closeAll(): Promise<Sock[]> {
+    if (!this.driver) return [];
+    for (const sock of new Set([...this.sockets.values()].map((s) => s.sock))) await this.driver.closesocket(sock);
+    const leftover = await this.driver.openSockets();
+    await this.driver.dispose();
+    return leftover;
+  }
+
+  /** A sockaddr on the socket's own host: its address, or the wildcard, with `port`. */
+  async localName(name: string, port: number, wildcard: boolean): Promise<Hex> {
+    const address = wildcard ? "0.0.0.0" : await this.driver.hostAddress(this.socket(name).host);
+    return encodeSockAddr(inet(address, port));
+  }
+}
+
+const CAPABILITY_NEEDS = new Set(["programmable-peers", "fault-injection", "winsock11-blocking", "virtual-clock", "socket-groups", "several-hosts"]);
+function isCapabilityNeed(n: string): boolean {
+  return CAPABILITY_NEEDS.has(n);
+}
+
+/** Deterministic bytes for "N bytes of data": 0x01, 0x02, ... so truncation and shifts show. */
+export function patternBytes(n: number, seed = 1): Hex {
+  return Buffer.from(Array.from({ length: n }, (_, i) => (seed + i) & 0xff)).toString("hex");
+}
+
+const NO_QOS_VALUE = 0xffffffff;
+export function flowspec(tokenRate: number, serviceType = 2 /* SERVICETYPE_CONTROLLEDLOAD */): Flowspec {
+  return {
+    tokenRate,
+    tokenBucketSize: NO_QOS_VALUE,
+    peakBandwidth: NO_QOS_VALUE,
+    latency: NO_QOS_VALUE,
+    delayVariation: NO_QOS_VALUE,
+    serviceType,
+    maxSduSize: NO_QOS_VALUE,
+    minimumPolicedSize: NO_QOS_VALUE,
+  };
+}
+
+export function qos(sendingRate: number, receivingRate = sendingRate): Qos {
+  return { sending: flowspec(sendingRate), receiving: flowspec(receivingRate), providerSpecific: { len: 0, buf: null } };
+}
+
+/**
+ * The join table's vocabulary (documented in features/README.md):
+ *   name | NULL / invalid pointer        namelen | <int>
+ *   caller data | NULL / invalid pointer / <n> bytes / <n> bytes declared as <m>
+ *   callee buffer | NULL / <n> bytes
+ *   sending token rate | <int>     receiving token rate | <int>     (lpSQOS; "NULL" for no QOS)
+ *   group sending token rate | <int>                                  (lpGQOS)
+ *   provider-specific QOS | NULL / <n> bytes / <n> bytes declared as <m>
+ *   dwFlags | JL_SENDER_ONLY / JL_RECEIVER_ONLY / JL_BOTH
+ */
+function applyJoinOverride(args: JoinLeafArgs, key: string, value: string): void {
+  const bytes = (v: string) => {
+    const m = /^(\d+) bytes?(?: declared as (\d+))?$/.exec(v);
+    if (!m) throw new Error(`cannot read "${v}" as "<n> bytes" or "<n> bytes declared as <m>"`);
+    return { len: Number(m[2] ?? m[1]), buf: patternBytes(Number(m[1])) };
+  };
+  const pointer = (v: string) => (v === "NULL" ? null : v === "invalid pointer" ? ("invalid" as const) : undefined);
+  const sqos = () => (args.lpSQOS ??= qos(NO_QOS_VALUE));
+  switch (key) {
+    case "name":
+      if (pointer(value) === undefined) throw new Error(`name takes NULL or invalid pointer, not "${value}"`);
+      args.name = pointer(value) as null | "invalid";
+      return;
+    case "namelen":
+      args.namelen = Number(value);
+      return;
+    case "caller data":
+      args.lpCallerData = pointer(value) !== undefined ? (pointer(value) as null | "invalid") : bytes(value);
+      return;
+    case "callee buffer":
+      args.lpCalleeData = value === "NULL" ? null : { len: bytes(value).len };
+      return;
+    case "sending token rate":
+      if (value === "NULL") args.lpSQOS = null;
+      else sqos().sending = flowspec(Number(value));
+      return;
+    case "receiving token rate":
+      sqos().receiving = flowspec(Number(value));
+      return;
+    case "group sending token rate":
+      args.lpGQOS = qos(Number(value), NO_QOS_VALUE);
+      return;
+    case "provider-specific QOS":
+      sqos().providerSpecific = pointer(value) !== undefined ? { len: 0, buf: pointer(value) as null } : bytes(value);
+      return;
+    case "dwFlags":
+      args.dwFlags = { JL_SENDER_ONLY: 1, JL_RECEIVER_ONLY: 2, JL_BOTH: 4 }[value] ?? Number(value);
+      return;
+    default:
+      throw new Error(`unknown join parameter "${key}" in the scenario's table`);
+  }
+}
+
+setWorldConstructor(JoinLeafWorld);
