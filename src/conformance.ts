@@ -3,6 +3,7 @@ import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { knownDrivers } from "../drivers/index";
+import { UsageError } from "./usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { profile, defaultRunName, EDITIONS } = require("./profile") as typeof import("./profile");
 
@@ -15,7 +16,6 @@ export interface ConformanceOptions {
   driverOptions?: Record<string, string>;
 }
 
-export class UsageError extends Error {}
 
 export function checkOptions(o: ConformanceOptions): void {
   if (!knownDrivers().includes(o.driver)) {

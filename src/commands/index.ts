@@ -1,0 +1,10 @@
+// Every `joinleaf` command, one line each. A command module exports summary, usage and run.
+export interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+export const COMMANDS: Record<string, () => Command> = {
+  conformance: () => require("./conformance"),
+};
