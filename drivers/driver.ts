@@ -187,9 +187,19 @@ export interface SocketOptions {
   group?: number;
 }
 
+/** Why an out-of-process implementation stopped answering; reported as the scenario's status. */
+export interface DriverFault {
+  status: "TIMEOUT" | "CRASH";
+  reason: string;
+}
+
 export interface Driver {
   readonly name: string;
   readonly capabilities: ReadonlySet<DriverCapability>;
+  /** What is under test (product, version, OS), for reports and certification bundles. */
+  readonly implementation?: Readonly<Record<string, string>>;
+  /** Set once an out-of-process implementation hung or died; every later call fails at once. */
+  readonly fault?: DriverFault | null;
 
   /** The protocol entries (WSAEnumProtocols). */
   protocols(): Promise<ProtocolInfo[]>;

@@ -16,6 +16,14 @@ const FACTORIES: Record<string, { describe: string; create: Factory }> = {
     describe: "the reference model of a multipoint provider on a simulated network (in process)",
     create: async (s) => new Simulator({ edition: s.edition }),
   },
+  remote: {
+    describe: "any implementation behind an agent speaking the driver protocol (docs/driver-protocol.md);\n" +
+      "               default: a local agent hosting the simulator, over stdio",
+    create: async (s) => {
+      const remote = await import("./remote/remote-driver");
+      return remote.connectRemote(remote.parseRemoteOptions(s.options), s.edition);
+    },
+  },
 };
 
 export function knownDrivers(): string[] {

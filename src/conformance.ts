@@ -3,6 +3,7 @@ import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { knownDrivers } from "../drivers/index";
+import { closeAllConnections } from "../drivers/remote/remote-driver";
 import { UsageError } from "./usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { profile, defaultRunName, EDITIONS } = require("./profile") as typeof import("./profile");
@@ -36,7 +37,7 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
     provided: profile({ driver: o.driver, edition: o.edition, run: o.run, tags: o.tags, quiet: o.quiet, driverOptions: o.driverOptions }),
     file: false,
   });
-  const { success } = await runCucumber(runConfiguration);
+  const { success } = await runCucumber(runConfiguration).finally(closeAllConnections);
   process.stdout.write(`reports written to ${reportDir(o)}/ (messages.ndjson, report.html, junit.xml)\n`);
   return success;
 }

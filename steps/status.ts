@@ -1,7 +1,8 @@
 // How a scenario says "not passed, not failed": a status attachment the reports read.
 export const STATUS_MEDIA_TYPE = "application/vnd.joinleaf.status+json";
 
-export type SkipStatus = "UNSUPPORTED" | "NOT TESTABLE";
+/** UNSUPPORTED and NOT TESTABLE mark skipped scenarios; TIMEOUT and CRASH mark failed ones. */
+export type SkipStatus = "UNSUPPORTED" | "NOT TESTABLE" | "TIMEOUT" | "CRASH";
 
 export interface StatusNote {
   status: SkipStatus;

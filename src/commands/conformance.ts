@@ -7,7 +7,13 @@ export const usage = `  --driver NAME        which implementation to test (defau
   --edition E          current (default) or legacy: which reading of the reference text
   --run NAME           report folder name (default: <driver>, or <driver>-legacy)
   --tags EXPR          only scenarios matching this Cucumber tag expression
-  --quiet              print a summary instead of a progress line`;
+  --quiet              print a summary instead of a progress line
+  remote driver only:
+  --agent CMD          command that starts an agent on stdio (default: a local agent hosting the simulator)
+  --launch CMD         command that starts a TCP agent writing {host,port,token} to {readyFile}
+  --connect HOST:PORT  an agent that is already listening (with --token)
+  --token T            the agent's token
+  --call-timeout MS    a call slower than this ends its scenario as TIMEOUT (default 30000)`;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -18,6 +24,11 @@ export async function run(args: string[]): Promise<number> {
       run: { type: "string" },
       tags: { type: "string" },
       quiet: { type: "boolean", default: false },
+      agent: { type: "string" },
+      launch: { type: "string" },
+      connect: { type: "string" },
+      token: { type: "string" },
+      "call-timeout": { type: "string" },
     },
     strict: true,
   });
@@ -27,6 +38,17 @@ export async function run(args: string[]): Promise<number> {
     run: values.run,
     tags: values.tags,
     quiet: values.quiet,
+    driverOptions: definedOnly({
+      agent: values.agent,
+      launch: values.launch,
+      connect: values.connect,
+      token: values.token,
+      callTimeoutMs: values["call-timeout"],
+    }),
   });
   return passed ? 0 : 1;
+}
+
+function definedOnly(o: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, string>;
 }

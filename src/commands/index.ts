@@ -7,4 +7,5 @@ export interface Command {
 
 export const COMMANDS: Record<string, () => Command> = {
   conformance: () => require("./conformance"),
+  agent: () => require("./agent"),
 };

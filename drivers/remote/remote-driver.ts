@@ -1,0 +1,293 @@
+// The remote driver: the driver contract spoken to an agent over stdio or TCP.
+//
+// One agent connection serves a whole run; each scenario gets a fresh driver inside the agent
+// ("reset"). A call that does not answer in time ends the scenario as TIMEOUT, an agent that
+// exits or drops the connection ends it as CRASH; the next scenario starts a fresh agent.
+import { ChildProcess, spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type { Driver, DriverCapability, DriverFault, ProtocolInfo, Sock } from "../driver";
+import { fail } from "../driver";
+import type { Edition } from "../simulator/simulator";
+import { ERRORS } from "../winsock";
+import {
+  encode,
+  HelloResult,
+  LineSplitter,
+  METHODS,
+  MethodName,
+  PROTOCOL_NAME,
+  PROTOCOL_VERSION,
+  Response,
+} from "./protocol";
+
+export interface RemoteOptions {
+  /** Command that starts an agent speaking on its stdin/stdout. */
+  agent?: string;
+  /** Command that starts an agent listening on TCP; it must write {host, port, token} to {readyFile}. */
+  launch?: string;
+  /** host:port of an agent that is already running (needs token). */
+  connect?: string;
+  token?: string;
+  /** Longest a call may take before the scenario is ended as TIMEOUT. */
+  callTimeoutMs?: number;
+  /** Longest an agent may take to start and greet. */
+  startTimeoutMs?: number;
+}
+
+export class DriverFaultError extends Error {
+  constructor(readonly fault: DriverFault) {
+    super(`${fault.status}: ${fault.reason}`);
+  }
+}
+
+const STDERR_KEPT = 4096;
+
+/** A live conversation with one agent. */
+class Connection {
+  hello!: HelloResult;
+  fault: DriverFault | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; method: string }>();
+  private stderrTail = "";
+  private closing = false;
+
+  private constructor(
+    private readonly send: (text: string) => void,
+    private readonly kill: () => void,
+    private readonly callTimeoutMs: number,
+  ) {}
+
+  /** Starts (or reaches) an agent and greets it. */
+  static async open(o: RemoteOptions): Promise<Connection> {
+    const callTimeoutMs = o.callTimeoutMs ?? 30_000;
+    const startTimeoutMs = o.startTimeoutMs ?? 60_000;
+    let conn: Connection;
+    if (o.connect) {
+      const [host, port] = splitHostPort(o.connect);
+      conn = await Connection.overTcp(host, port, callTimeoutMs, () => undefined, startTimeoutMs);
+    } else if (o.launch) {
+      const readyFile = path.join(os.tmpdir(), `joinleaf-agent-${process.pid}-${Date.now()}.json`);
+      const child = startAgent(o.launch.replace("{readyFile}", readyFile));
+      const ready = await waitForReadyFile(readyFile, child, startTimeoutMs);
+      o = { ...o, token: ready.token };
+      conn = await Connection.overTcp(ready.host, ready.port, callTimeoutMs, () => killTree(child), startTimeoutMs);
+      conn.watch(child);
+    } else {
+      const child = startAgent(o.agent ?? defaultAgentCommand());
+      conn = new Connection((t) => void child.stdin?.write(t), () => killTree(child), callTimeoutMs);
+      const splitter = new LineSplitter((line) => conn.onLine(line), () => conn.die("CRASH", "the agent sent a line over the size limit"));
+      child.stdout?.on("data", (c: Buffer) => splitter.push(c));
+      child.stdin?.on("error", () => undefined); // EPIPE after the agent died: reported through exit
+      conn.watch(child);
+    }
+    conn.hello = (await conn.call("hello", { protocol: PROTOCOL_NAME, versions: [PROTOCOL_VERSION], token: o.token }, startTimeoutMs)) as HelloResult;
+    return conn;
+  }
+
+  private static overTcp(host: string, port: number, callTimeoutMs: number, kill: () => void, startTimeoutMs: number): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new DriverFaultError({ status: "TIMEOUT", reason: `no TCP connection to the agent at ${host}:${port} within ${startTimeoutMs} ms` }));
+      }, startTimeoutMs);
+      socket.once("error", (e) => {
+        clearTimeout(timer);
+        reject(new DriverFaultError({ status: "CRASH", reason: `cannot reach the agent at ${host}:${port}: ${e.message}` }));
+      });
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        socket.setNoDelay(true);
+        const conn = new Connection((t) => void socket.write(t), () => {
+          socket.destroy();
+          kill();
+        }, callTimeoutMs);
+        const splitter = new LineSplitter((line) => conn.onLine(line), () => conn.die("CRASH", "the agent sent a line over the size limit"));
+        socket.on("data", (c) => splitter.push(c));
+        socket.on("error", () => undefined);
+        socket.on("close", () => conn.die("CRASH", "the agent closed the TCP connection"));
+        socket.unref();
+        resolve(conn);
+      });
+    });
+  }
+
+  private watch(child: ChildProcess): void {
+    child.stderr?.on("data", (c: Buffer) => (this.stderrTail = (this.stderrTail + c.toString()).slice(-STDERR_KEPT)));
+    child.on("exit", (code, signal) => {
+      const tail = this.stderrTail.trim();
+      this.die("CRASH", `the agent exited (${signal ? `signal ${signal}` : `code ${code}`})${tail ? `; its last words: ${tail}` : ""}`);
+    });
+    child.unref();
+    for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
+  }
+
+  private onLine(line: string): void {
+    let msg: Response;
+    try {
+      msg = JSON.parse(line) as Response;
+    } catch {
+      return this.die("CRASH", `the agent sent a line that is not JSON: ${line.slice(0, 200)}`);
+    }
+    if (msg.id === null || msg.id === undefined) {
+      // An error about a line we sent that the agent could not attribute: nothing pending to fail.
+      return;
+    }
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    this.pending.delete(msg.id);
+    clearTimeout(p.timer);
+    if ("error" in msg) p.reject(new Error(`agent error in ${p.method} (${msg.error.code}): ${msg.error.message}`));
+    else p.resolve(msg.result);
+  }
+
+  call(method: string, params: Record<string, unknown>, timeoutMs = this.callTimeoutMs): Promise<unknown> {
+    if (this.fault) return Promise.reject(new DriverFaultError(this.fault));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.die("TIMEOUT", `${method} did not answer within ${timeoutMs} ms`), timeoutMs);
+      this.pending.set(id, { resolve, reject, timer, method });
+      this.send(encode({ id, method, params }));
+    });
+  }
+
+  /** Marks the agent dead: every pending and later call fails with the fault; the agent is stopped. */
+  die(status: DriverFault["status"], reason: string): void {
+    if (this.fault) return;
+    this.fault = this.closing ? { status: "CRASH", reason: "connection closed by the harness" } : { status, reason };
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new DriverFaultError(this.fault));
+    }
+    this.pending.clear();
+    this.kill();
+  }
+
+  close(): void {
+    this.closing = true;
+    this.die("CRASH", "closed");
+  }
+}
+
+function splitHostPort(text: string): [string, number] {
+  const i = text.lastIndexOf(":");
+  const port = Number(text.slice(i + 1));
+  if (i <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`--connect wants host:port, not "${text}"`);
+  return [text.slice(0, i).replace(/^\[|\]$/g, ""), port];
+}
+
+function defaultAgentCommand(): string {
+  const bin = path.join(__dirname, "..", "..", "bin", "joinleaf.js");
+  return `"${process.execPath}" "${bin}" agent --driver simulator`;
+}
+
+function startAgent(command: string): ChildProcess {
+  // A shell runs the command so users can give one string; its own process group lets us stop all of it.
+  return spawn(command, { shell: true, stdio: ["pipe", "pipe", "pipe"], detached: true });
+}
+
+function killTree(child: ChildProcess): void {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+}
+
+async function waitForReadyFile(file: string, child: ChildProcess, timeoutMs: number): Promise<{ host: string; port: number; token: string }> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new DriverFaultError({ status: "CRASH", reason: `the agent exited with code ${child.exitCode} before it was ready` });
+    if (existsSync(file)) {
+      try {
+        const ready = JSON.parse(readFileSync(file, "utf8"));
+        rmSync(file, { force: true });
+        return ready;
+      } catch {
+        // half-written: read again
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  killTree(child);
+  throw new DriverFaultError({ status: "TIMEOUT", reason: `the agent was not ready within ${timeoutMs} ms` });
+}
+
+// ---------------------------------------------------------------- one connection per run
+
+const connections = new Map<string, Connection>();
+
+async function connectionFor(o: RemoteOptions): Promise<Connection> {
+  const key = JSON.stringify(o);
+  const live = connections.get(key);
+  if (live && !live.fault) return live;
+  const fresh = await Connection.open(o);
+  connections.set(key, fresh);
+  return fresh;
+}
+
+/** Stops every agent this process started (end of a run). */
+export function closeAllConnections(): void {
+  for (const c of connections.values()) c.close();
+  connections.clear();
+}
+
+export interface RemoteDriver extends Driver {}
+
+/** Each contract method forwards to the agent; the class adds the lifecycle around them. */
+export class RemoteDriver {
+  readonly name: string;
+  readonly capabilities: ReadonlySet<DriverCapability>;
+  readonly implementation: Readonly<Record<string, string>>;
+
+  constructor(private readonly conn: Connection) {
+    this.name = `remote:${conn.hello.driver}`;
+    this.capabilities = new Set(conn.hello.capabilities as DriverCapability[]);
+    this.implementation = conn.hello.implementation;
+  }
+
+  get fault(): DriverFault | null {
+    return this.conn.fault;
+  }
+
+  call(method: MethodName, args: unknown[]): Promise<unknown> {
+    if (this.conn.fault) {
+      // After a hang or crash, the after-scenario cleanup must not fail a second time.
+      if (method === "dispose") return Promise.resolve(null);
+      if (method === "openSockets" || method === "takeMessages") return Promise.resolve([] as Sock[]);
+      if (method === "closesocket") return Promise.resolve(fail(ERRORS.WSAENOTSOCK));
+    }
+    const names = METHODS[method] as readonly string[];
+    return this.conn.call(method, Object.fromEntries(names.map((n, i) => [n, args[i]])));
+  }
+}
+
+for (const method of Object.keys(METHODS) as MethodName[]) {
+  (RemoteDriver.prototype as unknown as Record<string, unknown>)[method] = function (this: RemoteDriver, ...args: unknown[]) {
+    return this.call(method, args);
+  };
+}
+
+export async function connectRemote(o: RemoteOptions, edition: Edition): Promise<RemoteDriver> {
+  const conn = await connectionFor(o);
+  await conn.call("reset", { edition });
+  return new RemoteDriver(conn);
+}
+
+export function parseRemoteOptions(options: Record<string, string> = {}): RemoteOptions {
+  const num = (k: string) => (options[k] === undefined ? undefined : Number(options[k]));
+  return {
+    agent: options.agent,
+    launch: options.launch,
+    connect: options.connect,
+    token: options.token,
+    callTimeoutMs: num("callTimeoutMs"),
+    startTimeoutMs: num("startTimeoutMs"),
+  };
+}
+
+export type { ProtocolInfo };

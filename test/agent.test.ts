@@ -1,0 +1,101 @@
+// The driver protocol from both ends: the agent never falls over on bad input, and the remote
+// driver turns a hung or dead agent into TIMEOUT or CRASH and starts afresh.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { test } from "node:test";
+import { AgentSession, serveTcp } from "../src/agent";
+import { closeAllConnections, connectRemote, DriverFaultError } from "../drivers/remote/remote-driver";
+import { MAX_MESSAGE_BYTES } from "../drivers/remote/protocol";
+
+const HELLO = JSON.stringify({ id: 1, method: "hello", params: { protocol: "joinleaf-driver", versions: [1] } });
+
+function session(requireToken = false, token?: string) {
+  const out: Array<Record<string, unknown>> = [];
+  const s = new AgentSession({ driver: "simulator", edition: "current", token }, (t) => out.push(JSON.parse(t)), requireToken);
+  const send = async (line: string) => {
+    s.splitter.push(Buffer.from(line + "\n"));
+    await new Promise((r) => setTimeout(r, 5));
+  };
+  return { s, out, send };
+}
+
+test("every bad line gets an error answer and the session goes on", async () => {
+  const { out, send } = session();
+  await send("{not json");
+  await send("[1,2]");
+  await send(JSON.stringify({ id: 2, method: "socket", params: {} }));
+  await send(HELLO);
+  await send(JSON.stringify({ id: 3, method: "fly", params: {} }));
+  await send(JSON.stringify({ id: 4, method: "socket", params: { wrong: 1 } }));
+  await send(JSON.stringify({ id: 5, method: "bind", params: { s: 1 } }));
+  await send(JSON.stringify({ method: "startup" }));
+  await send("x".repeat(MAX_MESSAGE_BYTES + 10));
+  await send(JSON.stringify({ id: 6, method: "startup", params: { host: "h" } }));
+  const codes = out.map((m) => (m.error as { code?: string } | undefined)?.code ?? "ok");
+  assert.deepEqual(codes, ["parse-error", "parse-error", "hello-required", "ok", "unknown-method", "invalid-params", "invalid-params", "invalid-request", "too-large", "ok"]);
+  assert.deepEqual(out[out.length - 1], { id: 6, result: { ok: true, value: null } });
+});
+
+test("a TCP agent wants the token and survives a client that drops mid-line", async () => {
+  const agent = await serveTcp({ driver: "simulator", edition: "current", token: "s3cret" }, "127.0.0.1", 0);
+  try {
+    const talk = (lines: string[]) =>
+      new Promise<string[]>((resolve) => {
+        const c = net.connect(agent.port, agent.host);
+        let got = "";
+        c.on("data", (d) => (got += d));
+        c.on("close", () => resolve(got.trim().split("\n").filter(Boolean)));
+        c.write(lines.join("\n") + "\n");
+        setTimeout(() => c.end(), 100);
+      });
+    const denied = await talk([HELLO]);
+    assert.match(denied[0], /unauthorized/);
+    const dropped = net.connect(agent.port, agent.host);
+    dropped.write('{"id": 1, "meth');
+    dropped.destroy();
+    const hello = JSON.stringify({ id: 1, method: "hello", params: { protocol: "joinleaf-driver", versions: [1], token: "s3cret" } });
+    const ok = await talk([hello]);
+    assert.match(ok[0], /"driver":"simulator"/);
+  } finally {
+    await agent.close();
+  }
+});
+
+const misbehaving = (mode: string) => `MODE=${mode} "${process.execPath}" "${path.join(__dirname, "agents", "misbehaving-agent.js")}"`;
+
+test("a call the agent never answers ends as TIMEOUT; the next connection is a fresh agent", async () => {
+  const options = { agent: misbehaving("hang"), callTimeoutMs: 300 };
+  const driver = await connectRemote(options, "current");
+  await assert.rejects(driver.socket({ host: "h", protocol: "p", flags: 0 }), (e: unknown) => e instanceof DriverFaultError && e.fault.status === "TIMEOUT");
+  assert.equal(driver.fault?.status, "TIMEOUT");
+  assert.deepEqual(await driver.openSockets(), [], "cleanup after a fault does not throw again");
+  const next = await connectRemote(options, "current");
+  assert.equal(next.fault, null);
+  closeAllConnections();
+});
+
+test("an agent that dies ends the scenario as CRASH with its exit status", async () => {
+  const driver = await connectRemote({ agent: misbehaving("crash") }, "current");
+  await assert.rejects(driver.socket({ host: "h", protocol: "p", flags: 0 }), /CRASH: the agent exited \(code 7\)/);
+  closeAllConnections();
+});
+
+test("an agent that answers with garbage ends as CRASH", async () => {
+  const driver = await connectRemote({ agent: misbehaving("garbage") }, "current");
+  await assert.rejects(driver.socket({ host: "h", protocol: "p", flags: 0 }), /CRASH: the agent sent a line that is not JSON/);
+  closeAllConnections();
+});
+
+test("the real agent binary serves the simulator over stdio", async () => {
+  const child = spawn(process.execPath, [path.join(__dirname, "..", "bin", "joinleaf.js"), "agent"], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines: string[] = [];
+  child.stdout.on("data", (d) => lines.push(...String(d).trim().split("\n")));
+  child.stdin.write(HELLO + "\n" + JSON.stringify({ id: 2, method: "protocols", params: {} }) + "\n");
+  child.stdin.end();
+  const code = await new Promise((r) => child.on("exit", r));
+  assert.equal(code, 0);
+  assert.equal(lines.length, 2);
+  assert.ok((JSON.parse(lines[1]).result as unknown[]).length >= 2);
+});
