@@ -1,4 +1,5 @@
 // The driver registry: the one place that turns a driver name into a Driver.
+import path from "node:path";
 import type { Driver } from "./driver";
 import { Edition, Simulator } from "./simulator/simulator";
 
@@ -24,7 +25,39 @@ const FACTORIES: Record<string, { describe: string; create: Factory }> = {
       return remote.connectRemote(remote.parseRemoteOptions(s.options), s.edition);
     },
   },
+  native: {
+    describe: "ws2_32.dll through koffi, in an agent process of its own (Windows only; on Linux see wine)",
+    create: async (s) => {
+      if (process.platform !== "win32") throw new Error("the native driver needs Windows; on Linux, --driver wine runs it under Wine");
+      const remote = await import("./remote/remote-driver");
+      const agent = `"${process.execPath}" "${BIN}" agent --driver native-host${providerFlag(s)}`;
+      return remote.connectRemote({ ...remote.parseRemoteOptions(s.options), agent }, s.edition);
+    },
+  },
+  wine: {
+    describe: "the native driver in Windows Node under Wine, over TCP loopback (npm run setup:wine first)",
+    create: async (s) => {
+      const wine = await import("./native/wine");
+      wine.checkWineLane();
+      const remote = await import("./remote/remote-driver");
+      const launch = `"${wine.WINE_NODE}" "${BIN}" agent --driver native-host --listen 127.0.0.1:0 --ready-file "{readyFile}"${providerFlag(s)}`;
+      return remote.connectRemote({ startTimeoutMs: 120_000, callTimeoutMs: 60_000, ...remote.parseRemoteOptions(s.options), launch }, s.edition);
+    },
+  },
+  "native-host": {
+    describe: "(inside an agent only) the koffi driver itself, in the agent's process",
+    create: async (s) => new (await import("./native/native-driver")).NativeDriver({ provider: s.options?.provider }),
+  },
 };
+
+/** Drivers that run only inside an agent: the harness never loads them into its own process. */
+export const AGENT_ONLY_DRIVERS: ReadonlySet<string> = new Set(["native-host"]);
+
+const BIN = path.join(__dirname, "..", "bin", "joinleaf.js");
+
+function providerFlag(s: DriverSettings): string {
+  return s.options?.provider ? ` --provider "${s.options.provider.replace(/"/g, "")}"` : "";
+}
 
 export function knownDrivers(): string[] {
   return Object.keys(FACTORIES);

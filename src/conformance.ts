@@ -2,7 +2,7 @@
 import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { knownDrivers } from "../drivers/index";
+import { AGENT_ONLY_DRIVERS, knownDrivers } from "../drivers/index";
 import { closeAllConnections } from "../drivers/remote/remote-driver";
 import { UsageError } from "./usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -19,6 +19,9 @@ export interface ConformanceOptions {
 
 
 export function checkOptions(o: ConformanceOptions): void {
+  if (AGENT_ONLY_DRIVERS.has(o.driver)) {
+    throw new UsageError(`driver "${o.driver}" runs only inside an agent; use --driver native (Windows) or --driver wine (Linux)`);
+  }
   if (!knownDrivers().includes(o.driver)) {
     throw new UsageError(`unknown driver "${o.driver}"; known drivers: ${knownDrivers().join(", ")}`);
   }

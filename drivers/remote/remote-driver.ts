@@ -4,7 +4,7 @@
 // ("reset"). A call that does not answer in time ends the scenario as TIMEOUT, an agent that
 // exits or drops the connection ends it as CRASH; the next scenario starts a fresh agent.
 import { ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -69,12 +69,17 @@ class Connection {
       const [host, port] = splitHostPort(o.connect);
       conn = await Connection.overTcp(host, port, callTimeoutMs, () => undefined, startTimeoutMs);
     } else if (o.launch) {
-      const readyFile = path.join(os.tmpdir(), `joinleaf-agent-${process.pid}-${Date.now()}.json`);
-      const child = startAgent(o.launch.replace("{readyFile}", readyFile));
-      const ready = await waitForReadyFile(readyFile, child, startTimeoutMs);
+      const base = path.join(os.tmpdir(), `joinleaf-agent-${process.pid}-${Date.now()}`);
+      const readyFile = `${base}.json`;
+      // Output goes to a file: Windows Node under Wine cannot write to a pipe (EBADF).
+      const logFile = `${base}.log`;
+      const log = openSync(logFile, "w");
+      const child = spawn(o.launch.replace("{readyFile}", readyFile), { shell: true, stdio: ["ignore", log, log], detached: true });
+      closeSync(log);
+      const ready = await waitForReadyFile(readyFile, child, startTimeoutMs, logFile);
       o = { ...o, token: ready.token };
       conn = await Connection.overTcp(ready.host, ready.port, callTimeoutMs, () => killTree(child), startTimeoutMs);
-      conn.watch(child);
+      conn.watch(child, logFile);
     } else {
       const child = startAgent(o.agent ?? defaultAgentCommand());
       conn = new Connection((t) => void child.stdin?.write(t), () => killTree(child), callTimeoutMs);
@@ -115,10 +120,10 @@ class Connection {
     });
   }
 
-  private watch(child: ChildProcess): void {
+  private watch(child: ChildProcess, logFile?: string): void {
     child.stderr?.on("data", (c: Buffer) => (this.stderrTail = (this.stderrTail + c.toString()).slice(-STDERR_KEPT)));
     child.on("exit", (code, signal) => {
-      const tail = this.stderrTail.trim();
+      const tail = (logFile ? tailOf(logFile) : this.stderrTail).trim();
       this.die("CRASH", `the agent exited (${signal ? `signal ${signal}` : `code ${code}`})${tail ? `; its last words: ${tail}` : ""}`);
     });
     child.unref();
@@ -198,10 +203,20 @@ function killTree(child: ChildProcess): void {
   }
 }
 
-async function waitForReadyFile(file: string, child: ChildProcess, timeoutMs: number): Promise<{ host: string; port: number; token: string }> {
+function tailOf(file: string): string {
+  try {
+    return readFileSync(file, "utf8").slice(-STDERR_KEPT);
+  } catch {
+    return "";
+  }
+}
+
+async function waitForReadyFile(file: string, child: ChildProcess, timeoutMs: number, logFile: string): Promise<{ host: string; port: number; token: string }> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new DriverFaultError({ status: "CRASH", reason: `the agent exited with code ${child.exitCode} before it was ready` });
+    if (child.exitCode !== null) {
+      throw new DriverFaultError({ status: "CRASH", reason: `the agent exited with code ${child.exitCode} before it was ready; its output: ${tailOf(logFile).trim() || "(none)"}` });
+    }
     if (existsSync(file)) {
       try {
         const ready = JSON.parse(readFileSync(file, "utf8"));

@@ -9,7 +9,8 @@ export const usage = `  --driver NAME        the driver to host (default: simula
   --edition E          current (default) or legacy, for modelled drivers
   --listen HOST:PORT   serve TCP instead of stdio (port 0: any free port); loopback unless you say otherwise
   --token T            the token TCP clients must present in hello (default: a random one, printed)
-  --ready-file PATH    with --listen: write {"host","port","token"} there once listening`;
+  --ready-file PATH    with --listen: write {"host","port","token"} there once listening
+  --provider P         native drivers: the provider under test (protocol name, catalog entry id or GUID)`;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -20,22 +21,24 @@ export async function run(args: string[]): Promise<number> {
       listen: { type: "string" },
       token: { type: "string" },
       "ready-file": { type: "string" },
+      provider: { type: "string" },
     },
     strict: true,
   });
   const driver = values.driver as string;
   if (!knownDrivers().includes(driver)) throw new UsageError(`unknown driver "${driver}"; known drivers: ${knownDrivers().join(", ")}`);
   const edition = values.edition as string;
+  const driverOptions: Record<string, string> = values.provider ? { provider: values.provider } : {};
   if (edition !== "current" && edition !== "legacy") throw new UsageError(`unknown edition "${edition}"`);
   if (!values.listen) {
-    await serveStdio({ driver, edition });
+    await serveStdio({ driver, edition, driverOptions });
     return 0;
   }
   const i = values.listen.lastIndexOf(":");
   const host = values.listen.slice(0, i);
   const port = Number(values.listen.slice(i + 1));
   if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--listen wants HOST:PORT, not "${values.listen}"`);
-  const served = await serveTcp({ driver, edition, token: values.token }, host, port, values["ready-file"]);
+  const served = await serveTcp({ driver, edition, token: values.token, driverOptions }, host, port, values["ready-file"]);
   const loopback = /^(127\.|::1$|localhost$)/.test(host);
   // stderr, not stdout: under Wine stdout may be a pipe node.exe cannot write to.
   process.stderr.write(

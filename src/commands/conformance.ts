@@ -13,7 +13,9 @@ export const usage = `  --driver NAME        which implementation to test (defau
   --launch CMD         command that starts a TCP agent writing {host,port,token} to {readyFile}
   --connect HOST:PORT  an agent that is already listening (with --token)
   --token T            the agent's token
-  --call-timeout MS    a call slower than this ends its scenario as TIMEOUT (default 30000)`;
+  --call-timeout MS    a call slower than this ends its scenario as TIMEOUT (default 30000)
+  native and wine drivers:
+  --provider P         the provider under test: protocol name, catalog entry id or provider GUID`;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -29,6 +31,7 @@ export async function run(args: string[]): Promise<number> {
       connect: { type: "string" },
       token: { type: "string" },
       "call-timeout": { type: "string" },
+      provider: { type: "string" },
     },
     strict: true,
   });
@@ -44,6 +47,7 @@ export async function run(args: string[]): Promise<number> {
       connect: values.connect,
       token: values.token,
       callTimeoutMs: values["call-timeout"],
+      provider: values.provider,
     }),
   });
   return passed ? 0 : 1;

@@ -1,0 +1,472 @@
+// The native driver: the driver contract on a real ws2_32.dll through koffi (Windows, or Wine).
+//
+// It runs only inside an agent process (`joinleaf agent --driver native-host`), so a crash or a
+// hang in the implementation ends one scenario as CRASH or TIMEOUT instead of the harness.
+// Before every call it plants a sentinel last-error value, so a call that fails without setting
+// an error code is reported as exactly that. Every output buffer is followed by guard bytes.
+import type {
+  AcceptCondition,
+  AcceptOutcome,
+  AsyncMessage,
+  CalleeBuffer,
+  Driver,
+  DriverCapability,
+  Fault,
+  Hex,
+  HostOptions,
+  JoinLeafArgs,
+  JoinLeafOutcome,
+  NetworkEvents,
+  PeerBehaviour,
+  PeerLog,
+  ProtocolInfo,
+  Ptr,
+  Qos,
+  Result,
+  SelectSets,
+  Sock,
+  SocketOptions,
+} from "../driver";
+import { done, fail, ok } from "../driver";
+import { encodeSockAddr, inet } from "../sockaddr";
+import { CF_ACCEPT, CF_DEFER, CF_REJECT, ERRORS, FD_MAX_EVENTS, FIONBIO, NO_ERROR_SET_SENTINEL, SIO_GET_QOS, SIO_SET_GROUP_QOS, SIO_SET_QOS } from "../winsock";
+import {
+  HANDLE,
+  INVALID_SOCKET,
+  IP_MULTICAST_IF,
+  IP_MULTICAST_TTL,
+  IPPROTO_IP,
+  LAYOUT,
+  loadWs2,
+  ProtocolInfo as NativeProtocolInfo,
+  selectError,
+  selectEvent,
+  SO_REUSEADDR,
+  SOCKET,
+  SOCKET_ERROR,
+  SOL_SOCKET,
+  toPointer,
+  Ws2,
+} from "./ws2";
+
+const GUARD_BYTES = 16;
+const GUARD_FILL = 0xa5;
+const UNWRITTEN_FILL = 0xcc;
+/** A pointer no process owns: Windows answers WSAEFAULT; a weaker implementation may crash (we are in an agent). */
+const INVALID_POINTER = 0x10n;
+const SO_GROUP_ID = 0x2001;
+const ASYNC_MESSAGE_RANGE: [number, number] = [0x0400, 0xbfff]; // WM_USER .. WM_APP range
+/** Multicast sessions the driver hands out: administratively scoped, kept on this host. */
+const SESSION_BASE = "239.255.77.";
+const SESSION_PORT = 47000;
+
+export interface NativeOptions {
+  /** Pick the provider under test: a protocol name, a catalog entry id or a provider GUID. */
+  provider?: string;
+}
+
+interface CalleeMemory {
+  wsabuf: bigint;
+  data: bigint;
+  capacity: number;
+}
+
+export class NativeDriver implements Driver {
+  readonly name = "native";
+  // A real network: nothing here is programmable, and time is real.
+  readonly capabilities: ReadonlySet<DriverCapability> = new Set<DriverCapability>();
+  readonly implementation: Record<string, string>;
+  private readonly api: Ws2;
+  private readonly entries: Array<{ info: ProtocolInfo; native: NativeProtocolInfo }>;
+  private readonly open = new Set<Sock>();
+  private readonly events = new Map<Sock, HANDLE>();
+  private readonly callee = new Map<number, CalleeMemory>();
+  private readonly memory: bigint[] = [];
+  private window: HANDLE = 0n;
+  private nextCall = 1;
+  private nextSession = 1;
+  private started = 0;
+
+  constructor(options: NativeOptions = {}) {
+    this.api = loadWs2();
+    const startup = this.api.WSAStartup(0x0202);
+    this.started++;
+    const all = this.api.WSAEnumProtocolsW(null).protocols;
+    const wanted = options.provider?.toLowerCase();
+    const picked = all.filter(
+      (p) => !wanted || p.szProtocol.toLowerCase() === wanted || String(p.dwCatalogEntryId) === wanted || p.providerId.toLowerCase() === wanted,
+    );
+    if (wanted && picked.length === 0) {
+      throw new Error(`no protocol entry matches provider "${options.provider}"; entries: ${all.map((p) => `${p.szProtocol} (${p.dwCatalogEntryId}, ${p.providerId})`).join("; ")}`);
+    }
+    this.entries = picked.map((native) => ({ native, info: toProtocolInfo(native) }));
+    this.implementation = {
+      winsock: `${startup.data.szDescription} (${startup.data.szSystemStatus})`,
+      winsockVersion: `${startup.data.wVersion & 0xff}.${startup.data.wVersion >> 8}`,
+      ...wineVersion(this.api),
+    };
+  }
+
+  /** Runs one Winsock call with the sentinel planted; returns its value and the last error. */
+  private call<T>(run: () => T): { value: T; error: number } {
+    this.api.WSASetLastError(NO_ERROR_SET_SENTINEL);
+    const value = run();
+    return { value, error: this.api.WSAGetLastError() };
+  }
+
+  private intResult(run: () => number): Result {
+    const { value, error } = this.call(run);
+    return value === SOCKET_ERROR ? fail(error) : done;
+  }
+
+  private alloc(bytes: number, fill = 0): { ptr: bigint; view: Buffer } {
+    const k = this.api.koffi;
+    const ptr = toPointer(k.alloc("uint8_t", Math.max(1, bytes)));
+    const view = Buffer.from(k.view(ptr as never, Math.max(1, bytes)) as ArrayBuffer);
+    view.fill(fill);
+    this.memory.push(ptr);
+    return { ptr, view };
+  }
+
+  private pointer<T>(p: Ptr<T>, build: (v: T) => bigint): bigint | null {
+    if (p === null) return null;
+    if (p === "invalid") return INVALID_POINTER;
+    return build(p);
+  }
+
+  private wsabuf(len: number, buf: bigint | null): bigint {
+    const w = this.alloc(LAYOUT.WSABUF.size);
+    w.view.writeUInt32LE(len >>> 0, LAYOUT.WSABUF.len);
+    w.view.writeBigUInt64LE(buf ?? 0n, LAYOUT.WSABUF.buf);
+    return w.ptr;
+  }
+
+  private bytes(hex: Hex): bigint {
+    const b = Buffer.from(hex, "hex");
+    const m = this.alloc(b.length);
+    b.copy(m.view);
+    return m.ptr;
+  }
+
+  private qos(q: Qos): bigint {
+    const m = this.alloc(LAYOUT.QOS.size);
+    writeQos(m.view, q);
+    const ps = q.providerSpecific;
+    const buf = ps.buf === null ? 0n : ps.buf === "invalid" ? INVALID_POINTER : this.bytes(ps.buf);
+    m.view.writeUInt32LE(ps.len >>> 0, LAYOUT.QOS.ProviderSpecific + LAYOUT.WSABUF.len);
+    m.view.writeBigUInt64LE(buf, LAYOUT.QOS.ProviderSpecific + LAYOUT.WSABUF.buf);
+    return m.ptr;
+  }
+
+  async protocols(): Promise<ProtocolInfo[]> {
+    return this.entries.map((e) => ({ ...e.info }));
+  }
+
+  async startup(_host: string, options: HostOptions = {}): Promise<Result> {
+    const { value } = this.call(() => this.api.WSAStartup(options.version === "1.1" ? 0x0101 : 0x0202));
+    if (value.rc !== 0) return fail(value.rc);
+    this.started++;
+    return done;
+  }
+
+  async cleanup(_host: string): Promise<Result> {
+    const r = this.intResult(() => this.api.WSACleanup());
+    if (r.ok) this.started--;
+    return r;
+  }
+
+  async socket(o: SocketOptions): Promise<Result<Sock>> {
+    const entry = this.entries.find((e) => e.info.id === o.protocol);
+    if (!entry) return fail(ERRORS.WSAEPROTONOSUPPORT);
+    const n = entry.native;
+    const { value, error } = this.call(() => this.api.WSASocketW(n.iAddressFamily, n.iSocketType, n.iProtocol, n.raw, o.group ?? 0, o.flags));
+    if (value === INVALID_SOCKET) return fail(error);
+    const s = Number(value);
+    this.open.add(s);
+    if (n.iSocketType === 2 /* SOCK_DGRAM */) keepMulticastOnHost(this.api, value);
+    return ok(s);
+  }
+
+  async bind(s: Sock, name: Ptr<Hex>, namelen: number): Promise<Result> {
+    const p = this.pointer(name, (h) => this.bytes(h));
+    return this.intResult(() => this.api.raw.bind(BigInt(s), p, namelen) as number);
+  }
+
+  async setReuseAddress(s: Sock, on: boolean): Promise<Result> {
+    return this.intResult(() => this.api.setsockopt(BigInt(s), SOL_SOCKET, SO_REUSEADDR, on ? 1 : 0));
+  }
+
+  async listen(s: Sock, backlog: number): Promise<Result> {
+    return this.intResult(() => this.api.listen(BigInt(s), backlog));
+  }
+
+  async accept(s: Sock): Promise<Result<Sock>> {
+    const { value, error } = this.call(() => this.api.accept(BigInt(s)));
+    return this.adopt(value.socket, error);
+  }
+
+  async wsaAccept(s: Sock, condition: AcceptCondition): Promise<AcceptOutcome> {
+    let callerData: Hex | null = null;
+    const verdict = { accept: CF_ACCEPT, reject: CF_REJECT, defer: CF_DEFER }[condition.verdict];
+    const { value, error } = this.call(() =>
+      this.api.WSAAccept(BigInt(s), (args) => {
+        // Never let an exception escape: koffi would answer 0, which means CF_ACCEPT.
+        try {
+          callerData = args.callerData ? args.callerData.toString("hex") : null;
+          if (verdict === CF_ACCEPT && condition.calleeData && args.calleeDataPtr && args.calleeDataLen) {
+            const data = Buffer.from(condition.calleeData, "hex").subarray(0, args.calleeDataLen);
+            Buffer.from(this.api.koffi.view(args.calleeDataPtr as never, data.length) as ArrayBuffer).set(data);
+          }
+          return verdict;
+        } catch {
+          return CF_REJECT;
+        }
+      }),
+    );
+    return { result: this.adopt(value.socket, error), callerData };
+  }
+
+  private adopt(socket: SOCKET, error: number): Result<Sock> {
+    if (socket === INVALID_SOCKET) return fail(error);
+    const s = Number(socket);
+    this.open.add(s);
+    return ok(s);
+  }
+
+  async joinLeaf(s: Sock, a: JoinLeafArgs): Promise<JoinLeafOutcome> {
+    const callId = this.nextCall++;
+    const name = this.pointer(a.name, (h) => this.bytes(h));
+    const caller = this.pointer(a.lpCallerData, (w) => this.wsabuf(w.len, this.pointer(w.buf, (h) => this.bytes(h))));
+    let calleePtr: bigint | null = null;
+    if (a.lpCalleeData) {
+      const capacity = a.lpCalleeData.len;
+      const data = this.alloc(capacity + GUARD_BYTES, UNWRITTEN_FILL);
+      data.view.fill(GUARD_FILL, capacity);
+      calleePtr = this.wsabuf(capacity, data.ptr);
+      this.callee.set(callId, { wsabuf: calleePtr, data: data.ptr, capacity });
+    }
+    const sqos = a.lpSQOS ? this.qos(a.lpSQOS) : null;
+    const gqos = a.lpGQOS ? this.qos(a.lpGQOS) : null;
+    const { value, error } = this.call(() =>
+      this.api.raw.WSAJoinLeaf(BigInt(s), name, a.namelen, caller, calleePtr, sqos, gqos, a.dwFlags >>> 0),
+    );
+    const socket = typeof value === "bigint" ? value : BigInt(value as number);
+    const result = this.adopt(socket, error);
+    return { callId, result, callee: a.lpCalleeData ? await this.calleeBuffer(callId) : undefined };
+  }
+
+  async calleeBuffer(callId: number): Promise<CalleeBuffer> {
+    const m = this.callee.get(callId);
+    if (!m) return { len: 0, bytes: "", guardIntact: true };
+    const k = this.api.koffi;
+    const w = Buffer.from(k.view(m.wsabuf as never, LAYOUT.WSABUF.size) as ArrayBuffer);
+    const len = w.readUInt32LE(LAYOUT.WSABUF.len);
+    const data = Buffer.from(k.view(m.data as never, m.capacity + GUARD_BYTES) as ArrayBuffer);
+    const guardIntact = data.subarray(m.capacity).every((b) => b === GUARD_FILL);
+    return { len, bytes: data.subarray(0, Math.min(len, m.capacity)).toString("hex"), guardIntact };
+  }
+
+  async setNonBlocking(s: Sock, on: boolean): Promise<Result> {
+    return this.intResult(() => this.api.ioctlsocket(BigInt(s), FIONBIO, on ? 1 : 0).rc);
+  }
+
+  async eventSelect(s: Sock, mask: number): Promise<Result> {
+    let event = this.events.get(s);
+    if (event === undefined) {
+      event = this.api.WSACreateEvent();
+      this.events.set(s, event);
+    }
+    const h = event;
+    return this.intResult(() => this.api.WSAEventSelect(BigInt(s), h, mask));
+  }
+
+  async enumNetworkEvents(s: Sock): Promise<Result<NetworkEvents>> {
+    // A socket returned by a join reports on its parent's event object; NULL asks without resetting one.
+    const event = this.events.get(s) ?? 0n;
+    const { value, error } = this.call(() => this.api.WSAEnumNetworkEvents(BigInt(s), event));
+    if (value.rc === SOCKET_ERROR) return fail(error);
+    return ok({ events: value.lNetworkEvents, errors: value.iErrorCode.slice(0, FD_MAX_EVENTS) });
+  }
+
+  async asyncSelect(s: Sock, message: number, mask: number): Promise<Result> {
+    if (this.window === 0n) {
+      const w = this.api.createMessageWindow();
+      if (w.hwnd === 0n) return fail(w.error);
+      this.window = w.hwnd;
+    }
+    const hwnd = this.window;
+    return this.intResult(() => this.api.WSAAsyncSelect(BigInt(s), hwnd, message, mask));
+  }
+
+  async takeMessages(_host: string): Promise<AsyncMessage[]> {
+    const out: AsyncMessage[] = [];
+    if (this.window === 0n) return out;
+    for (let m = this.api.peekMessage(this.window, ...ASYNC_MESSAGE_RANGE); m; m = this.api.peekMessage(this.window, ...ASYNC_MESSAGE_RANGE)) {
+      out.push({ socket: Number(m.wParam), message: m.message, event: selectEvent(m.lParam), error: selectError(m.lParam) });
+    }
+    return out;
+  }
+
+  async select(sets: SelectSets, timeoutMs: number): Promise<Result<SelectSets>> {
+    const big = (l: Sock[]) => l.map((s) => BigInt(s));
+    const { value, error } = this.call(() => this.api.select(big(sets.read), big(sets.write), big(sets.except), timeoutMs));
+    if (value.rc === SOCKET_ERROR) return fail(error);
+    const num = (l: SOCKET[]) => l.map((s) => Number(s));
+    return ok({ read: num(value.read), write: num(value.write), except: num(value.except) });
+  }
+
+  async closesocket(s: Sock): Promise<Result> {
+    const r = this.intResult(() => this.api.closesocket(BigInt(s)));
+    if (r.ok) this.open.delete(s);
+    return r;
+  }
+
+  async getsockname(s: Sock): Promise<Result<Hex>> {
+    const { value, error } = this.call(() => this.api.getsockname(BigInt(s)));
+    return value.rc === SOCKET_ERROR ? fail(error) : ok(value.raw.toString("hex"));
+  }
+
+  async send(s: Sock, data: Hex): Promise<Result<number>> {
+    const { value, error } = this.call(() => this.api.send(BigInt(s), Buffer.from(data, "hex")));
+    return value === SOCKET_ERROR ? fail(error) : ok(value);
+  }
+
+  async recv(s: Sock, capacity: number): Promise<Result<Hex>> {
+    const { value, error } = this.call(() => this.api.recv(BigInt(s), capacity));
+    return value.rc === SOCKET_ERROR ? fail(error) : ok(value.data.subarray(0, value.rc).toString("hex"));
+  }
+
+  async setQos(s: Sock, q: Qos, group: boolean): Promise<Result> {
+    const input = Buffer.alloc(LAYOUT.QOS.size);
+    writeQos(input, q);
+    return this.intResult(() => this.api.WSAIoctl(BigInt(s), group ? SIO_SET_GROUP_QOS : SIO_SET_QOS, input, 0).rc);
+  }
+
+  async getQos(s: Sock): Promise<Result<Qos>> {
+    const { value, error } = this.call(() => this.api.WSAIoctl(BigInt(s), SIO_GET_QOS, null, LAYOUT.QOS.size));
+    if (value.rc === SOCKET_ERROR || !value.output) return fail(error);
+    return ok(readQos(value.output));
+  }
+
+  async groupId(s: Sock): Promise<Result<number>> {
+    const { value, error } = this.call(() => this.api.getsockopt(BigInt(s), SOL_SOCKET, SO_GROUP_ID, 4));
+    return value.rc === SOCKET_ERROR ? fail(error) : ok(value.value.readUInt32LE(0));
+  }
+
+  async cancelBlockingCall(_host: string): Promise<Result> {
+    // Still exported by ws2_32 for Winsock 1.1 applications; Winsock 2 answers WSAEOPNOTSUPP itself.
+    const fn = this.api.koffi.load("ws2_32.dll").func("int __stdcall WSACancelBlockingCall()");
+    return this.intResult(() => fn() as number);
+  }
+
+  async hostAddress(_host: string): Promise<string> {
+    return "127.0.0.1";
+  }
+
+  /** Only multicast sessions exist on a real network without programmable peers. */
+  async definePeer(_name: string, behaviour: PeerBehaviour): Promise<Result<Hex>> {
+    if (behaviour.answer !== "session") return fail(ERRORS.WSAEOPNOTSUPP);
+    return ok(encodeSockAddr(inet(`${SESSION_BASE}${this.nextSession++}`, SESSION_PORT)));
+  }
+
+  async peerLog(name: string): Promise<PeerLog> {
+    throw new Error(`the native driver cannot observe peer "${name}": it has no programmable peers`);
+  }
+
+  async peerLeave(name: string): Promise<void> {
+    throw new Error(`the native driver cannot make peer "${name}" leave`);
+  }
+
+  async peerSend(name: string): Promise<void> {
+    throw new Error(`the native driver cannot send as peer "${name}"`);
+  }
+
+  async peerRequestJoin(name: string): Promise<void> {
+    throw new Error(`the native driver cannot make peer "${name}" ask to join`);
+  }
+
+  async injectFault(_host: string, fault: Fault): Promise<void> {
+    throw new Error(`the native driver cannot inject "${fault}"`);
+  }
+
+  async advance(ms: number): Promise<void> {
+    await new Promise((r) => setTimeout(r, Math.min(ms, 1000)));
+  }
+
+  async openSockets(): Promise<Sock[]> {
+    return [...this.open];
+  }
+
+  async dispose(): Promise<void> {
+    for (const s of this.open) this.api.closesocket(BigInt(s));
+    this.open.clear();
+    for (const e of this.events.values()) this.api.WSACloseEvent(e);
+    this.events.clear();
+    if (this.window !== 0n) this.api.destroyWindow(this.window);
+    this.window = 0n;
+    while (this.started > 0 && this.api.WSACleanup() === 0) this.started--;
+    for (const p of this.memory.splice(0)) this.api.koffi.free(p as never);
+    this.callee.clear();
+  }
+}
+
+function toProtocolInfo(n: NativeProtocolInfo): ProtocolInfo {
+  return {
+    id: `${n.szProtocol.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}-${n.dwCatalogEntryId}`,
+    name: n.szProtocol,
+    catalogEntryId: n.dwCatalogEntryId,
+    providerId: n.providerId,
+    addressFamily: n.iAddressFamily,
+    socketType: n.iSocketType,
+    protocol: n.iProtocol,
+    serviceFlags1: n.dwServiceFlags1,
+    // WSAPROTOCOL_INFO has no field for these; assume the most a provider could offer.
+    maxConnectData: n.dwServiceFlags1 & 0x80 ? 65535 : 0,
+    rootInitiatedJoins: (n.dwServiceFlags1 & 0x800) !== 0,
+    leafInitiatedJoins: (n.dwServiceFlags1 & 0x400) !== 0,
+    sideChat: false,
+  };
+}
+
+const FLOWSPEC_FIELDS = [
+  "tokenRate",
+  "tokenBucketSize",
+  "peakBandwidth",
+  "latency",
+  "delayVariation",
+  "serviceType",
+  "maxSduSize",
+  "minimumPolicedSize",
+] as const;
+
+function writeQos(view: Buffer, q: Qos): void {
+  FLOWSPEC_FIELDS.forEach((f, i) => view.writeUInt32LE(q.sending[f] >>> 0, LAYOUT.QOS.SendingFlowspec + 4 * i));
+  FLOWSPEC_FIELDS.forEach((f, i) => view.writeUInt32LE(q.receiving[f] >>> 0, LAYOUT.QOS.ReceivingFlowspec + 4 * i));
+}
+
+function readQos(view: Buffer): Qos {
+  const flow = (base: number) =>
+    Object.fromEntries(FLOWSPEC_FIELDS.map((f, i) => [f, view.readUInt32LE(base + 4 * i)])) as unknown as Qos["sending"];
+  return {
+    sending: flow(LAYOUT.QOS.SendingFlowspec),
+    receiving: flow(LAYOUT.QOS.ReceivingFlowspec),
+    providerSpecific: { len: view.readUInt32LE(LAYOUT.QOS.ProviderSpecific + LAYOUT.WSABUF.len), buf: null },
+  };
+}
+
+/** Multicast traffic of the suite stays on this host: loopback interface, TTL 0. */
+function keepMulticastOnHost(api: Ws2, s: SOCKET): void {
+  const loopback = Buffer.from([127, 0, 0, 1]);
+  api.setsockopt(s, IPPROTO_IP, IP_MULTICAST_IF, loopback);
+  api.setsockopt(s, IPPROTO_IP, IP_MULTICAST_TTL, 0);
+}
+
+function wineVersion(api: Ws2): Record<string, string> {
+  try {
+    const ntdll = api.koffi.load("ntdll.dll");
+    const fn = ntdll.func("const char *wine_get_version()");
+    return { wine: String(fn()) };
+  } catch {
+    return {};
+  }
+}
