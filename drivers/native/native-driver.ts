@@ -207,12 +207,17 @@ export class NativeDriver implements Driver {
 
   async wsaAccept(s: Sock, condition: AcceptCondition): Promise<AcceptOutcome> {
     let callerData: Hex | null = null;
+    let joinInside: JoinLeafOutcome | undefined;
     const verdict = { accept: CF_ACCEPT, reject: CF_REJECT, defer: CF_DEFER }[condition.verdict];
     const { value, error } = this.call(() =>
       this.api.WSAAccept(BigInt(s), (args) => {
         // Never let an exception escape: koffi would answer 0, which means CF_ACCEPT.
         try {
           callerData = args.callerData ? args.callerData.toString("hex") : null;
+          if (condition.joinInside) {
+            joinInside = this.joinLeafNow(condition.joinInside.s, condition.joinInside.args);
+            this.api.WSASetLastError(NO_ERROR_SET_SENTINEL); // WSAAccept's own error must not be the inner call's
+          }
           if (verdict === CF_ACCEPT && condition.calleeData && args.calleeDataPtr && args.calleeDataLen) {
             const data = Buffer.from(condition.calleeData, "hex").subarray(0, args.calleeDataLen);
             Buffer.from(this.api.koffi.view(args.calleeDataPtr as never, data.length) as ArrayBuffer).set(data);
@@ -223,7 +228,8 @@ export class NativeDriver implements Driver {
         }
       }),
     );
-    return { result: this.adopt(value.socket, error), callerData };
+    const result = this.adopt(value.socket, error);
+    return joinInside ? { result, callerData, joinInside } : { result, callerData };
   }
 
   private adopt(socket: SOCKET, error: number): Result<Sock> {
@@ -234,6 +240,11 @@ export class NativeDriver implements Driver {
   }
 
   async joinLeaf(s: Sock, a: JoinLeafArgs): Promise<JoinLeafOutcome> {
+    return this.joinLeafNow(s, a);
+  }
+
+  /** Synchronous, so a WSAAccept condition function can make the call while the provider waits on it. */
+  private joinLeafNow(s: Sock, a: JoinLeafArgs): JoinLeafOutcome {
     const callId = this.nextCall++;
     const name = this.pointer(a.name, (h) => this.bytes(h));
     const caller = this.pointer(a.lpCallerData, (w) => this.wsabuf(w.len, this.pointer(w.buf, (h) => this.bytes(h))));
@@ -252,10 +263,14 @@ export class NativeDriver implements Driver {
     );
     const socket = typeof value === "bigint" ? value : BigInt(value as number);
     const result = this.adopt(socket, error);
-    return { callId, result, callee: a.lpCalleeData ? await this.calleeBuffer(callId) : undefined };
+    return { callId, result, callee: a.lpCalleeData ? this.readCallee(callId) : undefined };
   }
 
   async calleeBuffer(callId: number): Promise<CalleeBuffer> {
+    return this.readCallee(callId);
+  }
+
+  private readCallee(callId: number): CalleeBuffer {
     const m = this.callee.get(callId);
     if (!m) return { len: 0, bytes: "", guardIntact: true };
     const k = this.api.koffi;
