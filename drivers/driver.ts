@@ -113,12 +113,20 @@ export interface AcceptCondition {
   verdict: "accept" | "reject" | "defer";
   /** Callee data the condition writes back (accept only). */
   calleeData?: Hex;
+  /**
+   * A WSAJoinLeaf the condition function itself makes before it answers, while the provider is
+   * still processing the callback. Optional: a driver that cannot make it leaves
+   * `AcceptOutcome.joinInside` absent and the scenario reports UNSUPPORTED.
+   */
+  joinInside?: { s: Sock; args: JoinLeafArgs };
 }
 
 export interface AcceptOutcome {
   result: Result<Sock>;
   /** The caller data the condition function was shown (null when none came). */
   callerData?: Hex | null;
+  /** What the WSAJoinLeaf made inside the condition function returned (AcceptCondition.joinInside). */
+  joinInside?: JoinLeafOutcome;
 }
 
 export interface NetworkEvents {

@@ -83,6 +83,8 @@ interface Host {
   faults: Set<Fault>;
   /** The Winsock 1.1 blocking call in progress, if any. */
   blocking: PendingJoin | null;
+  /** How many callback functions (WSAAccept conditions) the provider is running for this application. */
+  inCallback: number;
   messages: AsyncMessage[];
   nextPort: number;
   /** Bandwidth promised to admitted flows, for QOS admission. */
@@ -226,6 +228,7 @@ export class Simulator implements Driver {
         version: "2.2",
         faults: new Set(),
         blocking: null,
+        inCallback: 0,
         messages: [],
         nextPort: FIRST_EPHEMERAL_PORT,
         reservedBandwidth: 0,
@@ -254,7 +257,8 @@ export class Simulator implements Driver {
   private enter(h: Host): number {
     if (!h.started) return E.WSANOTINITIALISED;
     if (h.faults.has("network-down")) return E.WSAENETDOWN;
-    if (h.blocking) return E.WSAEINPROGRESS;
+    // A Winsock 1.1 blocking call in progress, or the provider still inside a callback function.
+    if (h.blocking || h.inCallback > 0) return E.WSAEINPROGRESS;
     return 0;
   }
 
@@ -490,7 +494,8 @@ export class Simulator implements Driver {
    */
   private writable(sock: SimSocket): boolean {
     if (sock.connectLike) return sock.connectLike === "connected";
-    return sock.local !== null && sock.usable;
+    // Bound is enough: whether a join on the socket has completed is not something select shows.
+    return sock.local !== null;
   }
 
   // ---------------------------------------------------------------- joining
@@ -537,9 +542,10 @@ export class Simulator implements Driver {
     if (callerData === "fault") return E.WSAEFAULT;
     if (qosFault(a.lpSQOS) || qosFault(a.lpGQOS)) return E.WSAEFAULT;
     if (sock.control === null) return E.WSAEINVAL; // not opened as a multipoint socket
+    // Until a join completes, every further join on the same socket fails WSAEALREADY.
+    if (sock.pendingJoin) return E.WSAEALREADY;
     if (!sock.usable) return E.WSAENOTCONN;
     if (name.family !== sock.proto.addressFamily) return E.WSAEAFNOSUPPORT;
-    if (sock.pendingJoin) return E.WSAEALREADY;
     if (sock.control === "leaf" && sock.joined) return E.WSAEISCONN;
     if (sock.control === "root" && !sock.proto.rootInitiatedJoins) return E.WSAEOPNOTSUPP;
     if (sock.control === "leaf" && !sock.proto.leafInitiatedJoins) return E.WSAEOPNOTSUPP;
@@ -643,8 +649,9 @@ export class Simulator implements Driver {
   private admitQos(sock: SimSocket, a: JoinLeafArgs): { tokenRate: number | null; bandwidth: number } | number {
     const sqos = a.lpSQOS ?? sock.qos;
     const gqos = a.lpGQOS && sock.groupCreator ? a.lpGQOS : sock.groupCreator ? sock.groupQos : null;
-    if (a.lpSQOS) sock.qos = a.lpSQOS;
-    if (a.lpGQOS && sock.groupCreator) sock.groupQos = a.lpGQOS;
+    // The provider keeps its own copies: the caller's structures are inputs and stay the caller's.
+    if (a.lpSQOS) sock.qos = structuredClone(a.lpSQOS);
+    if (a.lpGQOS && sock.groupCreator) sock.groupQos = structuredClone(a.lpGQOS);
     const sending = !(a.dwFlags & JL_RECEIVER_ONLY);
     const receiving = !(a.dwFlags & JL_SENDER_ONLY);
     const demand = (q: Qos | null) =>
@@ -657,7 +664,8 @@ export class Simulator implements Driver {
     }
     const bandwidth = demand(sqos) + demand(gqos);
     if (sock.host.reservedBandwidth + bandwidth > LINK_CAPACITY_BYTES_PER_SEC) return E.WSAEOPNOTSUPP;
-    return { tokenRate: sqos ? rate(sqos.sending) : null, bandwidth };
+    // A receiver-only join ignores its sending flowspec, so there is no sending rate to signal.
+    return { tokenRate: sqos && sending ? rate(sqos.sending) : null, bandwidth };
   }
 
   /** Puts the join request on the wire; the answer arrives through the clock. */
@@ -713,6 +721,7 @@ export class Simulator implements Driver {
     join.timeout?.cancel();
     const { s, returned } = join;
     if (s.pendingJoin === join) s.pendingJoin = null;
+    if (s.host.blocking === join) s.host.blocking = null;
     const t = join.target;
     if (t.kind === "peer" && t.peer.pending === join) t.peer.pending = null;
 
@@ -730,6 +739,7 @@ export class Simulator implements Driver {
       s.host.reservedBandwidth -= join.bandwidth;
       if (t.kind === "peer" && !error) t.peer.log.member = false; // admitted, then torn down
       if (returned !== s) this.sockets.delete(returned.id);
+      else s.usable = true; // a failed join leaves the c_leaf socket free to try again
       if (s.connectLike) s.connectLike = "failed";
     } else {
       returned.usable = true;
@@ -785,13 +795,24 @@ export class Simulator implements Driver {
     }
     const request = root.acceptQueue[0];
     const callerData = request.callerData ? request.callerData.toString("hex") : null;
-    if (condition.verdict === "defer") return { result: fail(WSATRY_AGAIN), callerData };
+    // The condition function runs now. A WSAJoinLeaf it makes finds the provider inside a callback.
+    let joinInside: JoinLeafOutcome | undefined;
+    if (condition.joinInside) {
+      root.host.inCallback++;
+      try {
+        joinInside = await this.joinLeaf(condition.joinInside.s, condition.joinInside.args);
+      } finally {
+        root.host.inCallback--;
+      }
+    }
+    const answered = (result: Result<Sock>): AcceptOutcome => (joinInside ? { result, callerData, joinInside } : { result, callerData });
+    if (condition.verdict === "defer") return answered(fail(WSATRY_AGAIN));
     root.acceptQueue.shift();
     const from = request.from;
     if (condition.verdict === "reject") {
       if (request.join) this.clock.schedule(this.latency, () => this.finish(request.join as PendingJoin, E.WSAECONNREFUSED));
       if (from.kind === "peer") from.peer.log.member = false;
-      return { result: fail(E.WSAECONNREFUSED), callerData };
+      return answered(fail(E.WSAECONNREFUSED));
     }
     const leaf = this.newSocket(root.host, root.proto, "leaf", root.data);
     leaf.parent = root;
@@ -808,7 +829,7 @@ export class Simulator implements Driver {
     }
     const join = request.join;
     if (join) this.clock.schedule(this.latency, () => this.finish(join, 0, condition.calleeData));
-    return { result: ok(leaf.id), callerData };
+    return answered(ok(leaf.id));
   }
 
   // ---------------------------------------------------------------- data
@@ -886,8 +907,8 @@ export class Simulator implements Driver {
     if ("error" in found) return fail(found.error);
     const sock = found.sock;
     if (qosFault(qos)) return fail(E.WSAEFAULT);
-    if (group) sock.groupQos = qos;
-    else sock.qos = qos;
+    if (group) sock.groupQos = structuredClone(qos);
+    else sock.qos = structuredClone(qos);
     return done;
   }
 
@@ -896,7 +917,7 @@ export class Simulator implements Driver {
     if ("error" in found) return fail(found.error);
     const q = found.sock.qos;
     if (!q) return fail(E.WSAEINVAL);
-    return ok(q);
+    return ok(structuredClone(q));
   }
 
   // ---------------------------------------------------------------- closing and cancelling
@@ -955,6 +976,8 @@ export class Simulator implements Driver {
     if (join.returned !== join.s) {
       join.returned.closed = true;
       this.sockets.delete(join.returned.id);
+    } else {
+      join.s.usable = true;
     }
     join.settle?.(error);
   }
