@@ -60,10 +60,16 @@ Then(/^the join (?:of "([^"]+)" )?succeeds$/, async function (this: JoinLeafWorl
   assert.ok(outcome.result.ok, `WSAJoinLeaf failed with ${this.describe(outcome.result)}`);
 });
 
-Then(/^the join (?:of "([^"]+)" )?fails with (\w+)$/, async function (this: JoinLeafWorld, socket: string | undefined, error: string) {
+Then(/^the join (?:of "([^"]+)" )?fails(?: with (\w+))?$/, async function (this: JoinLeafWorld, socket?: string, error?: string) {
   const outcome = await this.finishJoin(this.lastJoin(socket));
-  assert.ok(!outcome.result.ok, `WSAJoinLeaf succeeded where ${error} was expected`);
-  assert.equal(errorName(outcome.result.error), error, `WSAJoinLeaf failed with ${this.describe(outcome.result)}, not ${error}`);
+  assert.ok(!outcome.result.ok, `WSAJoinLeaf succeeded where ${error ?? "a failure"} was expected`);
+  if (error) assert.equal(errorName(outcome.result.error), error, `WSAJoinLeaf failed with ${this.describe(outcome.result)}, not ${error}`);
+});
+
+Then("the join left its input parameters unchanged", async function (this: JoinLeafWorld) {
+  const record = this.lastJoin();
+  await this.finishJoin(record);
+  assert.deepEqual(record.args, record.argsBefore, "WSAJoinLeaf wrote to one of its input parameters");
 });
 
 Then("the call fails with {word}", function (this: JoinLeafWorld, error: string) {
@@ -97,6 +103,50 @@ Then("the callee buffer holds the peer's {int} bytes", async function (this: Joi
   const callee = await this.latestCallee();
   assert.equal(callee.len, n, `lpCalleeData->len reads ${callee.len}, not ${n}`);
   assert.equal(callee.bytes, patternBytes(n, CALLEE_SEED), "the callee buffer does not hold the bytes the peer sent");
+});
+
+Then("the call returned with the peer's {int} bytes in the callee buffer", async function (this: JoinLeafWorld, n: number) {
+  const outcome = await this.finishJoin(this.lastJoin());
+  assert.ok(outcome.result.ok, `WSAJoinLeaf failed with ${this.describe(outcome.result)}`);
+  const callee = outcome.callee;
+  assert.ok(callee, "the join passed a NULL lpCalleeData, so there is no callee buffer to read");
+  assert.equal(callee.len, n, `when WSAJoinLeaf returned, lpCalleeData->len read ${callee.len}, not ${n}`);
+  assert.equal(callee.bytes, patternBytes(n, CALLEE_SEED), "when WSAJoinLeaf returned, the callee buffer did not hold the peer's bytes yet");
+});
+
+Then("the callee buffer still reads its full length and holds nothing yet", async function (this: JoinLeafWorld) {
+  const record = this.lastJoin();
+  const outcome = await this.finishJoin(record);
+  const capacity = record.args.lpCalleeData?.len;
+  if (capacity === undefined || !outcome.callee) throw new Error("the join passed a NULL lpCalleeData, so there is no callee buffer to read");
+  const now = await this.driver.calleeBuffer(outcome.callId);
+  assert.equal(outcome.callee.len, capacity, `when the call returned lpCalleeData->len read ${outcome.callee.len}, not the capacity ${capacity}`);
+  assert.equal(now.len, capacity, `lpCalleeData->len reads ${now.len} before the join completed, not the capacity ${capacity}`);
+  assert.equal(now.bytes, outcome.callee.bytes, "the callee buffer was written before the join completed");
+  assert.notEqual(now.bytes.slice(0, 2), patternBytes(1, CALLEE_SEED), "the callee buffer already holds the peer's data");
+});
+
+Then(/^"([^"]+)" (can|cannot) be used(?: yet)?$/, async function (this: JoinLeafWorld, name: string, can: string) {
+  // A usable socket takes a read: it hands over data or says there is none yet (WSAEWOULDBLOCK).
+  const r = await this.driver.recv(this.socket(name).sock, 1);
+  const usable = r.ok || r.error === errorCode("WSAEWOULDBLOCK");
+  assert.equal(usable, can === "can", `a recv on "${name}" answered ${this.describe(r)}`);
+});
+
+When("the application notes what select says about {string}", async function (this: JoinLeafWorld, name: string) {
+  this.selectNotes.set(name, await this.selectAbout(name));
+});
+
+Then("select says the same about {string} as before", async function (this: JoinLeafWorld, name: string) {
+  const before = this.selectNotes.get(name);
+  if (!before) throw new Error(`the scenario never noted what select said about "${name}"`);
+  assert.deepEqual(await this.selectAbout(name), before, `select's answer about "${name}" changed`);
+});
+
+Then(/^select (reports|does not report) "([^"]+)" as (readable|writable|in error)$/, async function (this: JoinLeafWorld, does, name, what) {
+  const answer = await this.selectAbout(name);
+  const key = what === "readable" ? "readable" : what === "writable" ? "writable" : "inError";
+  assert.equal(answer[key], does === "reports", `select ${answer[key] ? "reports" : "does not report"} "${name}" as ${what}`);
 });
 
 Then("nothing was written past the callee buffer", async function (this: JoinLeafWorld) {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { Then, When } from "@cucumber/cucumber";
 import { errorCode, errorName, FD_BITS, FdEventName } from "../drivers/winsock";
 import { CALLEE_SEED } from "./setup.steps";
+import { STATUS_MEDIA_TYPE, statusNote } from "./status";
 import { JoinLeafWorld, patternBytes } from "./world";
 
 function fdEvent(name: string): FdEventName {
@@ -10,12 +11,32 @@ function fdEvent(name: string): FdEventName {
   return name as FdEventName;
 }
 
-Then(/^"([^"]+)" is notified of (FD_\w+) with (?:no error|error (\w+))$/, async function (this: JoinLeafWorld, name, event, error) {
+Then(/^"([^"]+)" is notified of (FD_\w+)(?: with (no error|error \w+))?$/, async function (this: JoinLeafWorld, name, event, outcome) {
   const seen = await this.eventsOf(name, fdEvent(event));
   assert.ok(seen.length > 0, `"${name}" got no ${event} notification`);
+  if (!outcome) return;
+  const error = outcome === "no error" ? undefined : outcome.slice("error ".length);
   const want = error ? errorCode(error) : 0;
   const got = seen[seen.length - 1].error;
   assert.equal(got, want, `"${name}" got ${event} with ${errorName(got)}, not ${error ?? "no error"}`);
+});
+
+// The legacy text does not say on which socket FD_CONNECT arrives: s or the descriptor the join returned.
+Then(/^FD_CONNECT (reports|does not report) the end of the join of "([^"]+)"(?: yet| with (no error|error \w+))?$/, async function (this: JoinLeafWorld, does, name, outcome) {
+  const record = this.lastJoin(name);
+  const returned = record.outcome?.result.ok ? this.nameOf(record.outcome.result.value) : undefined;
+  const candidates = [name, ...(returned && returned !== name ? [returned] : [])];
+  const seen: Array<{ error: number }> = [];
+  for (const c of candidates) seen.push(...(await this.eventsOf(c, "FD_CONNECT")));
+  const where = candidates.map((c) => `"${c}"`).join(" or ");
+  if (does === "does not report") {
+    assert.equal(seen.length, 0, `FD_CONNECT came on ${where} (${seen.map((e) => errorName(e.error)).join(", ")})`);
+    return;
+  }
+  assert.ok(seen.length > 0, `no FD_CONNECT on ${where}`);
+  if (!outcome) return;
+  const want = outcome === "no error" ? 0 : errorCode(outcome.slice("error ".length));
+  assert.ok(seen.some((e) => e.error === want), `FD_CONNECT came with ${seen.map((e) => errorName(e.error)).join(", ")}, not ${errorName(want)}`);
 });
 
 Then("{string} is not notified of {word}", async function (this: JoinLeafWorld, name: string, event: string) {
@@ -40,6 +61,25 @@ When(/^"([^"]+)" (accepts|admits) the waiting leaf(?: with WSAAccept)?(?: answer
           )).result;
     this.record(how === "accepts" ? "accept" : "WSAAccept", result);
     if (result.ok) this.adopt(leafName ?? `${root}#accepted${this.sockets.size}`, result.value, s.host, s);
+  },
+);
+
+When(
+  "{string} admits the waiting leaf with WSAAccept whose condition function first makes {string} join {string}",
+  async function (this: JoinLeafWorld, root: string, socket: string, target: string) {
+    const r = this.socket(root);
+    const args = await this.joinArgs(target);
+    const out = await this.untilSettled(
+      this.driver.wsaAccept(r.sock, { verdict: "accept", joinInside: { s: this.socket(socket).sock, args } }),
+      "WSAAccept",
+    );
+    this.record("WSAAccept", out.result);
+    if (out.result.ok) this.adopt(`${root}#accepted${this.sockets.size}`, out.result.value, r.host, r);
+    if (!out.joinInside) {
+      this.attach(statusNote("UNSUPPORTED", `driver "${this.driver.name}" cannot call WSAJoinLeaf from a WSAAccept condition function`), STATUS_MEDIA_TYPE);
+      return "skipped";
+    }
+    this.recordJoin(socket, args, out.joinInside);
   },
 );
 
@@ -104,6 +144,13 @@ Then("peer {string} received {int} bytes", async function (this: JoinLeafWorld, 
 Then("peer {string} received nothing", async function (this: JoinLeafWorld, peer: string) {
   const log = await this.driver.peerLog(peer);
   assert.deepEqual(log.received, [], `peer "${peer}" received ${JSON.stringify(log.received)}`);
+});
+
+Then(/^peer "([^"]+)" was signalled (?:a sending token rate of (\d+)|(no) (?:QOS|sending token rate))$/, async function (this: JoinLeafWorld, peer, rate, none) {
+  const log = await this.driver.peerLog(peer);
+  assert.ok(log.joinRequests > 0, `peer "${peer}" never saw a join request`);
+  const want = none ? null : Number(rate);
+  assert.equal(log.lastQosTokenRate, want, `peer "${peer}" was signalled ${log.lastQosTokenRate === null ? "no QOS" : `a sending token rate of ${log.lastQosTokenRate}`}`);
 });
 
 Then("peer {string} saw {int} join request(s)", async function (this: JoinLeafWorld, peer: string, n: number) {

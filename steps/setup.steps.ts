@@ -8,8 +8,8 @@ export const CALLEE_SEED = 0x40;
 /** Ports the scenarios bind to; listening roots get their own from here up. */
 const LISTEN_PORT = 7000;
 
-Given(/^a (c_root|c_leaf) socket "([^"]+)"(?: on host "([^"]+)")?$/, async function (this: JoinLeafWorld, role, name, host) {
-  await this.createSocket(name, role as "c_root" | "c_leaf", host ?? DEFAULT_HOST);
+Given(/^a (c_root|c_leaf) socket "([^"]+)"(?: on host "([^"]+)")?( that creates a socket group)?$/, async function (this: JoinLeafWorld, role, name, host, group) {
+  await this.createSocket(name, role as "c_root" | "c_leaf", host ?? DEFAULT_HOST, !!group);
 });
 
 Given("a socket {string} opened without multipoint flags", async function (this: JoinLeafWorld, name: string) {
@@ -61,11 +61,11 @@ Given("a multipoint session {string}", async function (this: JoinLeafWorld, name
 });
 
 Given("the network subsystem has failed", async function (this: JoinLeafWorld) {
-  await this.driver.injectFault(DEFAULT_HOST, "network-down", true);
+  await this.injectFault(DEFAULT_HOST, "network-down");
 });
 
 Given("the provider has run out of buffer space", async function (this: JoinLeafWorld) {
-  await this.driver.injectFault(DEFAULT_HOST, "no-buffers", true);
+  await this.injectFault(DEFAULT_HOST, "no-buffers");
 });
 
 Given("the application has called WSACleanup", async function (this: JoinLeafWorld) {

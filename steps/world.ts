@@ -4,6 +4,7 @@ import { IWorldOptions, setWorldConstructor, World } from "@cucumber/cucumber";
 import type {
   CalleeBuffer,
   Driver,
+  Fault,
   Flowspec,
   Hex,
   JoinLeafArgs,
@@ -15,13 +16,14 @@ import type {
 } from "../drivers/driver";
 import { protocolMeets, protocolTraits } from "../drivers/capabilities";
 import { createDriver } from "../drivers/index";
-import { encodeSockAddr, inet, SOCKADDR_IN_SIZE } from "../drivers/sockaddr";
+import { encodeSockAddr, inet, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from "../drivers/sockaddr";
 import type { Edition } from "../drivers/simulator/simulator";
-import {
+import { AF_INET6,
   errorName,
   FD_BITS,
   FdEventName,
   JL_BOTH,
+  SG_UNCONSTRAINED_GROUP,
   WSA_FLAG_MULTIPOINT_C_LEAF,
   WSA_FLAG_MULTIPOINT_C_ROOT,
   WSA_FLAG_MULTIPOINT_D_LEAF,
@@ -48,8 +50,18 @@ export interface NamedSocket {
 /** A join the scenario started; blocking ones may still be running. */
 export interface JoinRecord {
   socket: string;
+  /** The arguments as the driver got them, and a copy taken before the call (inputs must not change). */
+  args: JoinLeafArgs;
+  argsBefore: JoinLeafArgs;
   call: Promise<JoinLeafOutcome>;
   outcome?: JoinLeafOutcome;
+}
+
+/** What select said about one socket. */
+export interface SelectAnswer {
+  readable: boolean;
+  writable: boolean;
+  inError: boolean;
 }
 
 export const DEFAULT_HOST = "local";
@@ -68,6 +80,10 @@ export class JoinLeafWorld extends World<RunParameters> {
   last: { what: string; result: Result<unknown> } | null = null;
   /** Network events collected per socket name (drained from the driver, kept for assertions). */
   readonly seen = new Map<string, Array<{ event: number; error: number }>>();
+  /** Faults the scenario injected, lifted again before the sockets are closed. */
+  readonly faults: Array<{ host: string; fault: Fault }> = [];
+  /** What select said about a socket when the scenario noted it. */
+  readonly selectNotes = new Map<string, SelectAnswer>();
 
   constructor(options: IWorldOptions<RunParameters>) {
     super(options);
@@ -112,7 +128,7 @@ export class JoinLeafWorld extends World<RunParameters> {
 
   // ------------------------------------------------------------ sockets
 
-  async createSocket(name: string, role: "c_root" | "c_leaf", host = DEFAULT_HOST): Promise<void> {
+  async createSocket(name: string, role: "c_root" | "c_leaf", host = DEFAULT_HOST, newGroup = false): Promise<void> {
     const traits = protocolTraits(this.protocol);
     if (role === "c_root" && !traits.has("rooted-control")) {
       throw new Error(`scenario authoring: a c_root socket needs @needs:rooted-control (protocol ${this.protocol.id} is nonrooted)`);
@@ -120,7 +136,8 @@ export class JoinLeafWorld extends World<RunParameters> {
     if (host !== DEFAULT_HOST) await this.expectOk("WSAStartup", await this.driver.startup(host));
     const control = role === "c_root" ? WSA_FLAG_MULTIPOINT_C_ROOT : WSA_FLAG_MULTIPOINT_C_LEAF;
     const data = role === "c_root" && traits.has("rooted-data") ? WSA_FLAG_MULTIPOINT_D_ROOT : WSA_FLAG_MULTIPOINT_D_LEAF;
-    const created = await this.driver.socket({ host, protocol: this.protocol.id, flags: control | data });
+    const group = newGroup ? SG_UNCONSTRAINED_GROUP : 0;
+    const created = await this.driver.socket({ host, protocol: this.protocol.id, flags: control | data, group });
     const sock = await this.expectOk(`WSASocket for "${name}"`, created);
     this.sockets.set(name, { sock, host, role, registration: "none" });
   }
@@ -131,7 +148,17 @@ export class JoinLeafWorld extends World<RunParameters> {
     this.sockets.set(name, { sock, host: DEFAULT_HOST, role: "plain", registration: "none" });
   }
 
+  /** Names a c_leaf socket the scenario got back; a name given earlier to the same descriptor gives way. */
   adopt(name: string, sock: Sock, host: string, from?: NamedSocket): void {
+    for (const [other, s] of [...this.sockets]) {
+      if (s.sock !== sock || other === name) continue;
+      this.sockets.delete(other);
+      const seen = this.seen.get(other);
+      if (seen) {
+        this.seenFor(name).push(...seen);
+        this.seen.delete(other);
+      }
+    }
     this.sockets.set(name, { sock, host, role: "c_leaf", registration: from?.registration ?? "none" });
   }
 
@@ -148,14 +175,15 @@ export class JoinLeafWorld extends World<RunParameters> {
       lpGQOS: null,
       dwFlags: JL_BOTH,
     };
-    for (const [key, value] of Object.entries(overrides)) applyJoinOverride(args, key.trim(), value.trim());
+    for (const [key, value] of Object.entries(overrides)) applyJoinOverride(args, key.trim(), value.trim(), this.protocol);
     return args;
   }
 
   /** Starts a join; a blocking one keeps running until `finishJoin`. */
   startJoin(socketName: string, args: JoinLeafArgs): JoinRecord {
     const s = this.socket(socketName);
-    const record: JoinRecord = { socket: socketName, call: this.driver.joinLeaf(s.sock, args) };
+    const argsBefore = structuredClone(args);
+    const record: JoinRecord = { socket: socketName, args, argsBefore, call: this.driver.joinLeaf(s.sock, args) };
     record.call.then((o) => (record.outcome = o)).catch(() => undefined);
     this.joins.push(record);
     return record;
@@ -175,6 +203,13 @@ export class JoinLeafWorld extends World<RunParameters> {
 
   async join(socketName: string, args: JoinLeafArgs): Promise<JoinLeafOutcome> {
     return this.finishJoin(this.startJoin(socketName, args));
+  }
+
+  /** Records a join that was made elsewhere (inside a callback) and has already returned. */
+  recordJoin(socketName: string, args: JoinLeafArgs, outcome: JoinLeafOutcome): JoinRecord {
+    const record: JoinRecord = { socket: socketName, args, argsBefore: structuredClone(args), call: Promise.resolve(outcome), outcome };
+    this.joins.push(record);
+    return record;
   }
 
   lastJoin(socketName?: string): JoinRecord {
@@ -235,6 +270,13 @@ export class JoinLeafWorld extends World<RunParameters> {
     }
   }
 
+  /** Asks select about one socket for all three sets. */
+  async selectAbout(name: string): Promise<SelectAnswer> {
+    const s = this.socket(name).sock;
+    const r = await this.expectOk(`select on "${name}"`, await this.driver.select({ read: [s], write: [s], except: [s] }, 0));
+    return { readable: r.read.includes(s), writable: r.write.includes(s), inError: r.except.includes(s) };
+  }
+
   async eventsOf(name: string, event: FdEventName): Promise<Array<{ error: number }>> {
     await this.collectEvents();
     return this.seenFor(name).filter((e) => e.event === 1 << FD_BITS[event]);
@@ -272,8 +314,14 @@ export class JoinLeafWorld extends World<RunParameters> {
   }
 
   /** Closes everything the scenario made, then asks the driver what it still holds. */
+  async injectFault(host: string, fault: Fault): Promise<void> {
+    await this.driver.injectFault(host, fault, true);
+    this.faults.push({ host, fault });
+  }
+
   async closeAll(): Promise<Sock[]> {
     if (!this.driver) return [];
+    for (const { host, fault } of this.faults.splice(0)) await this.driver.injectFault(host, fault, false);
     for (const sock of new Set([...this.sockets.values()].map((s) => s.sock))) await this.driver.closesocket(sock);
     const leftover = await this.driver.openSockets();
     await this.driver.dispose();
@@ -298,6 +346,8 @@ export function patternBytes(n: number, seed = 1): Hex {
 }
 
 const NO_QOS_VALUE = 0xffffffff;
+/** The port of names the table makes up (ADDR_ANY, an AF_INET6 address). */
+const PEER_PORT = 5000;
 export function flowspec(tokenRate: number, serviceType = 2 /* SERVICETYPE_CONTROLLEDLOAD */): Flowspec {
   return {
     tokenRate,
@@ -317,15 +367,17 @@ export function qos(sendingRate: number, receivingRate = sendingRate): Qos {
 
 /**
  * The join table's vocabulary (documented in features/README.md):
- *   name | NULL / invalid pointer        namelen | <int>
+ *   name | NULL / invalid pointer / ADDR_ANY / an AF_INET6 address      namelen | <int>
  *   caller data | NULL / invalid pointer / <n> bytes / <n> bytes declared as <m>
+ *               | the most the protocol allows / more than the protocol allows
  *   callee buffer | NULL / <n> bytes
  *   sending token rate | <int>     receiving token rate | <int>     (lpSQOS; "NULL" for no QOS)
- *   group sending token rate | <int>                                  (lpGQOS)
- *   provider-specific QOS | NULL / <n> bytes / <n> bytes declared as <m>
+ *   provider-specific QOS | NULL / <n> bytes / <n> bytes declared as <m>          (lpSQOS)
+ *   group sending token rate | <int>   group receiving token rate | <int>        (lpGQOS)
+ *   group provider-specific QOS | NULL / <n> bytes / <n> bytes declared as <m>    (lpGQOS)
  *   dwFlags | JL_SENDER_ONLY / JL_RECEIVER_ONLY / JL_BOTH
  */
-function applyJoinOverride(args: JoinLeafArgs, key: string, value: string): void {
+function applyJoinOverride(args: JoinLeafArgs, key: string, value: string, protocol: ProtocolInfo): void {
   const bytes = (v: string) => {
     const m = /^(\d+) bytes?(?: declared as (\d+))?$/.exec(v);
     if (!m) throw new Error(`cannot read "${v}" as "<n> bytes" or "<n> bytes declared as <m>"`);
@@ -333,16 +385,29 @@ function applyJoinOverride(args: JoinLeafArgs, key: string, value: string): void
   };
   const pointer = (v: string) => (v === "NULL" ? null : v === "invalid pointer" ? ("invalid" as const) : undefined);
   const sqos = () => (args.lpSQOS ??= qos(NO_QOS_VALUE));
+  const gqos = () => (args.lpGQOS ??= qos(NO_QOS_VALUE));
+  const providerSpecific = (v: string) => (pointer(v) !== undefined ? { len: 0, buf: pointer(v) as null } : bytes(v));
   switch (key) {
     case "name":
-      if (pointer(value) === undefined) throw new Error(`name takes NULL or invalid pointer, not "${value}"`);
-      args.name = pointer(value) as null | "invalid";
+      if (value === "ADDR_ANY") {
+        args.name = encodeSockAddr(inet("0.0.0.0", PEER_PORT));
+        args.namelen = SOCKADDR_IN_SIZE;
+      } else if (value === "an AF_INET6 address") {
+        args.name = encodeSockAddr({ family: AF_INET6, address: "fd00::7", port: PEER_PORT });
+        args.namelen = SOCKADDR_IN6_SIZE;
+      } else if (pointer(value) !== undefined) {
+        args.name = pointer(value) as null | "invalid";
+      } else {
+        throw new Error(`name takes NULL, invalid pointer, ADDR_ANY or an AF_INET6 address, not "${value}"`);
+      }
       return;
     case "namelen":
       args.namelen = Number(value);
       return;
     case "caller data":
-      args.lpCallerData = pointer(value) !== undefined ? (pointer(value) as null | "invalid") : bytes(value);
+      if (value === "the most the protocol allows") args.lpCallerData = bytes(`${protocol.maxConnectData} bytes`);
+      else if (value === "more than the protocol allows") args.lpCallerData = bytes(`${protocol.maxConnectData + 1} bytes`);
+      else args.lpCallerData = pointer(value) !== undefined ? (pointer(value) as null | "invalid") : bytes(value);
       return;
     case "callee buffer":
       args.lpCalleeData = value === "NULL" ? null : { len: bytes(value).len };
@@ -354,11 +419,17 @@ function applyJoinOverride(args: JoinLeafArgs, key: string, value: string): void
     case "receiving token rate":
       sqos().receiving = flowspec(Number(value));
       return;
-    case "group sending token rate":
-      args.lpGQOS = qos(Number(value), NO_QOS_VALUE);
-      return;
     case "provider-specific QOS":
-      sqos().providerSpecific = pointer(value) !== undefined ? { len: 0, buf: pointer(value) as null } : bytes(value);
+      sqos().providerSpecific = providerSpecific(value);
+      return;
+    case "group sending token rate":
+      gqos().sending = flowspec(Number(value));
+      return;
+    case "group receiving token rate":
+      gqos().receiving = flowspec(Number(value));
+      return;
+    case "group provider-specific QOS":
+      gqos().providerSpecific = providerSpecific(value);
       return;
     case "dwFlags":
       args.dwFlags = { JL_SENDER_ONLY: 1, JL_RECEIVER_ONLY: 2, JL_BOTH: 4 }[value] ?? Number(value);
