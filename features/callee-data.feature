@@ -1,26 +1,41 @@
 Feature: lpCalleeData carries the peer's answer back
-  On entry lpCalleeData->len is the size of the application's buffer; on completion it is the
-  number of bytes the peer sent back, or 0 when it sent none. A NULL lpCalleeData receives nothing.
+  On entry lpCalleeData->len is the size of the application's buffer; once the join has completed
+  it is the number of bytes the peer sent back, or 0 when it sent none. Before completion the
+  buffer is not valid: len still reads the buffer's size and no byte of it is written. A NULL
+  lpCalleeData receives nothing; a buffer too small for the answer fails with WSAEFAULT, and no
+  byte is ever written past the buffer.
 
-  Background:
-    Given a c_root socket "root"
+  The legacy text says the data is valid for a blocking socket "when the WSAConnect function
+  returns"; there is no WSAConnect call in a join, so both editions are read as "when the call
+  returns" (docs/editions.md, row 9).
 
-  @req:JL-068 @req:JL-069 @req:JL-067 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  @req:JL-012 @req:JL-067 @req:JL-068 @req:JL-069 @needs:root-initiated @needs:connect-data @needs:programmable-peers
   Rule: On completion len is the number of bytes the peer sent back
 
     Scenario: The peer answers with fewer bytes than the buffer holds
-      Given a peer "B" that accepts joins and answers with 12 bytes of callee data
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins and answers with 12 bytes of callee data
       When "root" joins "B" with:
         | callee buffer | 32 bytes |
       Then the join succeeds
       And the callee buffer holds the peer's 12 bytes
       And nothing was written past the callee buffer
 
+    Scenario: The peer's answer fills the buffer exactly
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins and answers with 16 bytes of callee data
+      When "root" joins "B" with:
+        | callee buffer | 16 bytes |
+      Then the join succeeds
+      And the callee buffer holds the peer's 16 bytes
+      And nothing was written past the callee buffer
+
   @req:JL-070 @needs:root-initiated @needs:programmable-peers
   Rule: When the peer sends nothing back, len is set to 0
 
     Scenario: The peer accepts without callee data
-      Given a peer "B" that accepts joins
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins
       When "root" joins "B" with:
         | callee buffer | 32 bytes |
       Then the join succeeds
@@ -30,7 +45,52 @@ Feature: lpCalleeData carries the peer's answer back
   Rule: A NULL lpCalleeData receives nothing and the join still works
 
     Scenario: The peer's answer has nowhere to go
-      Given a peer "B" that accepts joins and answers with 12 bytes of callee data
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins and answers with 12 bytes of callee data
       When "root" joins "B" with:
         | callee buffer | NULL |
       Then the join succeeds
+      And peer "B" is a member
+
+  @req:JL-110 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  Rule: A callee buffer too small for the peer's answer fails with WSAEFAULT, and nothing is written past it
+
+    Scenario: Twenty-four bytes of answer for an eight-byte buffer
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins and answers with 24 bytes of callee data
+      When "root" joins "B" with:
+        | callee buffer | 8 bytes |
+      Then the join fails with WSAEFAULT
+      And nothing was written past the callee buffer
+      And peer "B" is not a member
+
+  @req:JL-072 @req:JL-073 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  Rule: On a blocking socket the callee data is valid when the call returns
+
+    Scenario: The buffer holds the answer the moment the join returns
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins and answers with 12 bytes of callee data
+      When "root" joins "B" with:
+        | callee buffer | 32 bytes |
+      Then the call returned with the peer's 12 bytes in the callee buffer
+
+  @req:JL-071 @req:JL-074 @req:JL-075 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  Rule: On a nonblocking socket the callee data is valid only once the join has completed, which FD_CONNECT tells
+
+    Scenario: Before FD_CONNECT the buffer is untouched; after it, it holds the answer
+      Given a c_root socket "root"
+      And "root" registers for FD_CONNECT with WSAEventSelect
+      And a peer "B" that accepts joins and answers with 12 bytes of callee data
+      When "root" joins "B" with:
+        | callee buffer | 32 bytes |
+      Then the callee buffer still reads its full length and holds nothing yet
+      When the network settles
+      Then FD_CONNECT reports the end of the join of "root" with no error
+      And the callee buffer holds the peer's 12 bytes
+      And nothing was written past the callee buffer
+
+  @req:JL-077 @untestable
+  Rule: The layout of user data depends on the socket's address family
+
+    Scenario: A format left to each address family
+      Then it is not testable: "defers the format to each address family; this text defines no format to check"

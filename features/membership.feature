@@ -1,7 +1,9 @@
-Feature: A socket that has joined cannot join again, except a root adding more leaves
+Feature: Joining again
+  A socket that is already a member of the session cannot join it again. A root is the
+  exception: it adds leaves one after another, with at most one join outstanding at a time.
 
-  @req:JL-023 @req:JL-115 @edition:current @needs:nonrooted-control @needs:programmable-peers
-  Rule: After a successful join, another join on a c_leaf socket fails with WSAEISCONN
+  @req:JL-023 @req:JL-115 @needs:nonrooted-control @needs:programmable-peers
+  Rule: After a successful join, another join on the same c_leaf socket fails with WSAEISCONN
 
     Scenario: A leaf already in the session joins again
       Given a c_leaf socket "leaf"
@@ -10,10 +12,23 @@ Feature: A socket that has joined cannot join again, except a root adding more l
       When "leaf" joins "group" again
       Then the join fails with WSAEISCONN
 
-  @req:JL-024 @req:JL-057 @edition:current @needs:root-initiated @needs:programmable-peers
-  Rule: A c_root socket that allows root-initiated joins may add another leaf after a join completes
+  @req:JL-115 @needs:root-initiated @needs:programmable-peers
+  Rule: The socket a root holds for one leaf is already a member and cannot join anything
 
-    Scenario: The root adds a second leaf
+    Scenario: The root's socket for B tries to join C
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins
+      And a peer "C" that accepts joins
+      And "root" joins "B"
+      And the join returns a new c_leaf socket "to B"
+      When "to B" joins "C"
+      Then the join fails with WSAEISCONN
+      And peer "C" saw 0 join requests
+
+  @req:JL-024 @edition:current @needs:root-initiated @needs:programmable-peers
+  Rule: (current) A c_root socket that allows root-initiated joins may start another join once one has completed
+
+    Scenario: The root adds a second leaf without WSAEISCONN
       Given a c_root socket "root"
       And a peer "B" that accepts joins
       And a peer "C" that accepts joins
@@ -21,4 +36,41 @@ Feature: A socket that has joined cannot join again, except a root adding more l
       When "root" joins "C"
       Then the join returns a new c_leaf socket "to C"
       And peer "B" is a member
+      And peer "C" is a member
+
+  @req:JL-057 @needs:root-initiated @needs:programmable-peers
+  Rule: A root may call WSAJoinLeaf again and again to add several leaves
+
+    Scenario: The root adds three leaves and holds one socket for each
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins
+      And a peer "C" that accepts joins
+      And a peer "D" that accepts joins
+      When "root" joins "B"
+      Then the join returns a new c_leaf socket "to B"
+      When "root" joins "C"
+      Then the join returns a new c_leaf socket "to C"
+      When "root" joins "D"
+      Then the join returns a new c_leaf socket "to D"
+      And peer "B" is a member
+      And peer "C" is a member
+      And peer "D" is a member
+
+  @req:JL-058 @needs:root-initiated @needs:programmable-peers
+  Rule: A root adding leaves has at most one join outstanding at a time
+
+    Scenario: The next leaf is added only once the join before it has completed
+      Given a c_root socket "root"
+      And "root" registers for FD_CONNECT with WSAEventSelect
+      And a peer "B" that accepts joins
+      And a peer "C" that accepts joins
+      When "root" joins "B"
+      And "root" joins "C"
+      Then the join fails with WSAEALREADY
+      And peer "C" saw 0 join requests
+      When the network settles
+      And "root" joins "C"
+      Then the join succeeds
+      When the network settles
+      Then peer "B" is a member
       And peer "C" is a member

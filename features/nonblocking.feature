@@ -1,62 +1,178 @@
-Feature: Nonblocking joins report their outcome later, as FD_CONNECT on the original socket
-  In nonblocking mode WSAJoinLeaf only starts the join. The outcome arrives as an FD_CONNECT
-  indication on the socket passed as s, through WSAEventSelect or WSAAsyncSelect.
+Feature: Nonblocking joins
+  In nonblocking mode WSAJoinLeaf starts the join and returns; the outcome comes later as an
+  FD_CONNECT indication, which the application sees only if it registered for it with
+  WSAEventSelect or WSAAsyncSelect. select cannot tell when the join completes.
 
-  Background:
-    Given a c_root socket "root"
+  The two editions disagree about a join that cannot finish at once (docs/editions.md, rows 1-2).
+  The current edition says the call returns a descriptor that is not usable yet, and explicitly
+  no WSAEWOULDBLOCK. The legacy error table instead says the call fails with WSAEWOULDBLOCK and
+  that the socket can be selected for writing while it connects, which contradicts the legacy
+  Return Values (a valid descriptor means a successful start; select cannot see completion).
+  The legacy profile reads it this way:
+    - a c_leaf join returns s itself, so nothing is lost by failing: it fails with WSAEWOULDBLOCK
+      like a nonblocking connect, goes on in the background, and select shows the socket writable
+      once the join has succeeded (in error if it failed);
+    - a c_root join keeps returning the new descriptor, because failing would lose the socket that
+      stands for the new leaf: the application could never learn it, cancel it or close it.
+  So in both editions select's answer about a root does not change when its join completes.
 
-  @req:JL-028 @req:JL-029 @req:JL-030 @edition:current @needs:root-initiated @needs:programmable-peers
-  Rule: A nonblocking join returns a valid socket at once, without WSAEWOULDBLOCK
+  @req:JL-028 @needs:root-initiated @needs:programmable-peers
+  Rule: A descriptor returned on a nonblocking socket means the join has started, not that it has finished
 
-    Scenario: The call returns before the leaf has answered
-      Given "root" is in nonblocking mode
-      And a peer "B" that never answers
+    Scenario: The root gets its new socket before the leaf has answered
+      Given a c_root socket "root"
+      And "root" is in nonblocking mode
+      And a peer "B" that accepts joins
       When "root" joins "B"
       Then the join returns a new c_leaf socket "to B"
       And peer "B" is not a member
+      When the network settles
+      Then peer "B" is a member
 
-  @req:JL-032 @req:JL-063 @req:JL-064 @needs:root-initiated @needs:programmable-peers
-  Rule: The outcome arrives as FD_CONNECT on the original socket, with its error code
+  @req:JL-029 @req:JL-030 @edition:current @needs:programmable-peers
+  Rule: (current) A join that cannot finish at once returns a descriptor that is not usable yet, never WSAEWOULDBLOCK
 
-    Scenario Outline: Success is reported through <registration>
-      Given "root" registers for FD_CONNECT with <registration>
-      And a peer "B" that accepts joins
-      When "root" joins "B"
-      And the network settles
-      Then "root" is notified of FD_CONNECT with no error
-      And peer "B" is a member
-
-      Examples:
-        | registration   |
-        | WSAEventSelect |
-        | WSAAsyncSelect |
-
-    Scenario Outline: Failure is reported through <registration> with the reason
-      Given "root" registers for FD_CONNECT with <registration>
-      And a peer "B" that refuses joins
-      When "root" joins "B"
-      And the network settles
-      Then "root" is notified of FD_CONNECT with error WSAECONNREFUSED
-
-      Examples:
-        | registration   |
-        | WSAEventSelect |
-        | WSAAsyncSelect |
-
-    Scenario: Nothing is reported before the join completes
-      Given "root" registers for FD_CONNECT with WSAEventSelect
+    @needs:root-initiated
+    Scenario: A c_root join returns the new socket at once
+      Given a c_root socket "root"
+      And "root" is in nonblocking mode
       And a peer "B" that never answers
       When "root" joins "B"
-      Then "root" is not notified of FD_CONNECT
+      Then the join returns a new c_leaf socket "to B"
+      And "to B" cannot be used yet
+
+    @needs:leaf-initiated @needs:rooted-control
+    Scenario: A c_leaf join returns the leaf socket itself at once
+      Given a c_leaf socket "leaf"
+      And "leaf" is in nonblocking mode
+      And a peer "R" that never answers
+      When "leaf" joins "R"
+      Then the join returns the same socket
+      And "leaf" cannot be used yet
+
+  @req:JL-122 @req:JL-035 @edition:legacy @needs:programmable-peers
+  Rule: (legacy) A c_leaf join that cannot finish at once fails with WSAEWOULDBLOCK and is selected for writing
+
+    @needs:leaf-initiated @needs:rooted-control
+    Scenario: The leaf joins in the background and turns writable once it is a member
+      Given a c_leaf socket "leaf"
+      And "leaf" is in nonblocking mode
+      And a peer "R" that accepts joins
+      When "leaf" joins "R"
+      Then the join fails with WSAEWOULDBLOCK
+      And select does not report "leaf" as writable
+      When the network settles
+      Then select reports "leaf" as writable
+      And peer "R" is a member
+
+    @needs:leaf-initiated @needs:rooted-control
+    Scenario: A leaf whose join is refused shows up in select's error set
+      Given a c_leaf socket "leaf"
+      And "leaf" is in nonblocking mode
+      And a peer "R" that refuses joins
+      When "leaf" joins "R"
+      Then the join fails with WSAEWOULDBLOCK
+      When the network settles
+      Then select reports "leaf" as in error
+      And select does not report "leaf" as writable
+
+    @needs:root-initiated
+    Scenario: A c_root join still returns the new socket, since failing would lose it
+      Given a c_root socket "root"
+      And "root" is in nonblocking mode
+      And a peer "B" that accepts joins
+      When "root" joins "B"
+      Then the join returns a new c_leaf socket "to B"
+
+  @req:JL-031 @edition:legacy @needs:programmable-peers
+  Rule: (legacy) FD_CONNECT is given when the join finishes, whether it succeeded or failed
+
+    @needs:root-initiated
+    Scenario Outline: A root's join to a peer <that>
+      Given a c_root socket "root"
+      And "root" registers for FD_CONNECT with WSAEventSelect
+      And a peer "B" <that>
+      When "root" joins "B"
+      Then FD_CONNECT does not report the end of the join of "root" yet
+      When the network settles
+      Then FD_CONNECT reports the end of the join of "root"
+
+      Examples:
+        | that               |
+        | that accepts joins |
+        | that refuses joins |
+
+    @needs:leaf-initiated @needs:rooted-control
+    Scenario: A leaf's join, which failed with WSAEWOULDBLOCK, still ends with FD_CONNECT
+      Given a c_leaf socket "leaf"
+      And "leaf" registers for FD_CONNECT with WSAEventSelect
+      And a peer "R" that accepts joins
+      When "leaf" joins "R"
+      And the network settles
+      Then "leaf" is notified of FD_CONNECT with no error
+
+  @req:JL-033 @needs:nonrooted-control @needs:programmable-peers
+  Rule: The application learns that a nonblocking join has finished through its FD_CONNECT registration
+
+    Scenario Outline: A leaf registered through <registration> is told when its join is over
+      Given a c_leaf socket "leaf"
+      And "leaf" registers for FD_CONNECT with <registration>
+      And a multipoint session "group"
+      When "leaf" joins "group"
+      Then "leaf" is not notified of FD_CONNECT
+      When the network settles
+      Then "leaf" is notified of FD_CONNECT with no error
+
+      Examples:
+        | registration   |
+        | WSAEventSelect |
+        | WSAAsyncSelect |
+
+  @req:JL-034 @needs:programmable-peers
+  Rule: select's answer does not change when a join completes
+
+    @needs:root-initiated
+    Scenario: select says the same about the root before and after its join completes
+      Given a c_root socket "root"
+      And "root" registers for FD_CONNECT with WSAEventSelect
+      And a peer "B" that accepts joins
+      When "root" joins "B"
+      And the application notes what select says about "root"
+      And the network settles
+      Then FD_CONNECT reports the end of the join of "root" with no error
+      And select says the same about "root" as before
+
+    @edition:current @needs:nonrooted-control
+    Scenario: (current) select says the same about a leaf before and after its join completes
+      Given a c_leaf socket "leaf"
+      And "leaf" registers for FD_CONNECT with WSAEventSelect
+      And a multipoint session "group"
+      When "leaf" joins "group"
+      And the application notes what select says about "leaf"
+      And the network settles
+      Then "leaf" is notified of FD_CONNECT with no error
+      And select says the same about "leaf" as before
 
   @req:JL-036 @req:JL-103 @needs:root-initiated @needs:programmable-peers
   Rule: While a join is pending, another join on the same socket fails with WSAEALREADY
 
     Scenario: A second join before the first completes
-      Given "root" registers for FD_CONNECT with WSAEventSelect
+      Given a c_root socket "root"
+      And "root" registers for FD_CONNECT with WSAEventSelect
       And a peer "B" that never answers
       And a peer "C" that accepts joins
       When "root" joins "B"
       And "root" joins "C"
       Then the join fails with WSAEALREADY
       And peer "C" saw 0 join requests
+
+    @needs:leaf-initiated @needs:rooted-control
+    Scenario: A leaf asks twice before the first answer comes
+      Given a c_leaf socket "leaf"
+      And "leaf" is in nonblocking mode
+      And a peer "R" that never answers
+      When "leaf" joins "R"
+      And "leaf" joins "R" again
+      Then the join fails with WSAEALREADY
+      When the network settles
+      Then peer "R" saw 1 join request

@@ -1,0 +1,60 @@
+Feature: lpCallerData goes to the peer with the join request
+  The caller data travels with the request to join. NULL sends none. More than the provider takes
+  fails with WSAEFAULT, and a provider without connect data refuses any with WSAEPROTONOSUPPORT.
+
+  @req:JL-011 @req:JL-065 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  Rule: The caller data reaches the peer together with the request
+
+    Scenario: Ten bytes of caller data
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins
+      When "root" joins "B" with:
+        | caller data | 10 bytes |
+      Then the join succeeds
+      And peer "B" received 10 bytes of caller data
+
+  @req:JL-066 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  Rule: A NULL lpCallerData sends no user data
+
+    Scenario: The request arrives without caller data
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins
+      When "root" joins "B" with:
+        | caller data | NULL |
+      Then the join succeeds
+      And peer "B" received no caller data
+
+  @req:JL-113 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  Rule: Caller data longer than the provider takes fails with WSAEFAULT
+
+    Scenario: One byte more than the protocol allows
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins
+      When "root" joins "B" with:
+        | caller data | more than the protocol allows |
+      Then the join fails with WSAEFAULT
+      And peer "B" saw 0 join requests
+
+    Scenario: Exactly as much as the protocol allows
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins
+      When "root" joins "B" with:
+        | caller data | the most the protocol allows |
+      Then the join succeeds
+
+  @req:JL-120 @needs:no-connect-data @needs:nonrooted-control @needs:programmable-peers
+  Rule: Caller data on a provider without connect data fails with WSAEPROTONOSUPPORT
+
+    Scenario: A leaf offers caller data to a multicast session
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | caller data | 8 bytes |
+      Then the join fails with WSAEPROTONOSUPPORT
+
+    Scenario: The same join without caller data works
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | caller data | NULL |
+      Then the join succeeds

@@ -1,0 +1,104 @@
+Feature: Network events around a join
+  The c_leaf socket a root holds for one leaf is there to receive that leaf's network events,
+  FD_CLOSE above all: the root hears FD_CLOSE on it when the leaf leaves, and the leaf hears
+  FD_CLOSE when the root closes it. The outcome of a nonblocking join comes as FD_CONNECT on s,
+  through whichever registration the application made, with an error code that tells success
+  from each kind of failure (current edition).
+
+  @req:JL-059 @req:JL-060 @needs:root-initiated @needs:programmable-peers
+  Rule: When a leaf drops out, the root hears FD_CLOSE on the socket it holds for that leaf, and only there
+
+    Scenario: Of two leaves, one leaves
+      Given a c_root socket "root"
+      And "root" registers for FD_CONNECT and FD_CLOSE with WSAEventSelect
+      And a peer "B" that accepts joins
+      And a peer "C" that accepts joins
+      When "root" joins "B"
+      Then the join returns a new c_leaf socket "to B"
+      When the network settles
+      And "root" joins "C"
+      Then the join returns a new c_leaf socket "to C"
+      When the network settles
+      And peer "B" leaves
+      And the network settles
+      Then "to B" is notified of FD_CLOSE with no error
+      And "to C" is not notified of FD_CLOSE
+      And "root" is not notified of FD_CLOSE
+
+  @req:JL-061 @needs:root-initiated @needs:programmable-peers
+  Rule: When the root closes the socket it holds for a leaf, that leaf hears FD_CLOSE
+
+    Scenario: The root drops one of two leaves
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins
+      And a peer "C" that accepts joins
+      When "root" joins "B"
+      Then the join returns a new c_leaf socket "to B"
+      When "root" joins "C"
+      Then the join returns a new c_leaf socket "to C"
+      When the application closes "to B"
+      And the network settles
+      Then peer "B" saw the connection close
+      And peer "B" is not a member
+      And peer "C" is a member
+
+  @req:JL-055 @req:JL-060 @req:JL-061 @needs:leaf-initiated @needs:rooted-control @needs:several-hosts
+  Rule: FD_CLOSE goes both ways between a leaf and the socket its root holds for it
+
+    Background:
+      Given a c_root socket "root" on host "R"
+      And "root" registers for FD_ACCEPT and FD_CLOSE with WSAEventSelect
+      And "root" is listening
+      And a c_leaf socket "leaf"
+      And "leaf" registers for FD_CONNECT and FD_CLOSE with WSAEventSelect
+      And "leaf" joins "root"
+      And the network settles
+      And "root" accepts the waiting leaf as "to leaf"
+      And the network settles
+
+    Scenario: The root closes its socket for the leaf
+      When the application closes "to leaf"
+      And the network settles
+      Then "leaf" is notified of FD_CLOSE with no error
+
+    Scenario: The leaf closes its socket
+      When the application closes "leaf"
+      And the network settles
+      Then "to leaf" is notified of FD_CLOSE with no error
+      And "root" is not notified of FD_CLOSE
+
+  @req:JL-063 @edition:current @needs:root-initiated @needs:programmable-peers
+  Rule: (current) The outcome comes through whichever registration the application made on s
+
+    Scenario Outline: Success is reported through <registration> on the root
+      Given a c_root socket "root"
+      And "root" registers for FD_CONNECT with <registration>
+      And a peer "B" that accepts joins
+      When "root" joins "B"
+      Then "root" is not notified of FD_CONNECT
+      When the network settles
+      Then "root" is notified of FD_CONNECT with no error
+      And peer "B" is a member
+
+      Examples:
+        | registration   |
+        | WSAEventSelect |
+        | WSAAsyncSelect |
+
+  @req:JL-032 @req:JL-064 @edition:current @needs:root-initiated @needs:programmable-peers
+  Rule: (current) FD_CONNECT on the original socket carries the outcome in its error code
+
+    Scenario Outline: A join to a peer <that> ends with FD_CONNECT and <outcome>
+      Given a c_root socket "root"
+      And "root" registers for FD_CONNECT with <registration>
+      And a peer "B" <that>
+      When "root" joins "B"
+      And 20 seconds pass
+      Then "root" is notified of FD_CONNECT with <outcome>
+
+      Examples:
+        | that                       | registration   | outcome               |
+        | that accepts joins         | WSAEventSelect | no error              |
+        | that refuses joins         | WSAEventSelect | error WSAECONNREFUSED |
+        | on a network with no route | WSAAsyncSelect | error WSAENETUNREACH  |
+        | that never answers         | WSAAsyncSelect | error WSAETIMEDOUT    |

@@ -1,0 +1,64 @@
+Feature: What each parameter means
+  s is a multipoint socket, name the address of the peer to join and namelen its length in bytes
+  (the legacy edition gives no unit). The data, QOS and flag parameters have features of their own.
+
+  @req:JL-007 @untestable
+  Rule: s identifies a multipoint socket
+
+    Scenario: The description of s
+      Then it is not testable: "describes the parameter; the requirement on it is JL-017 and the error for a non-socket JL-118"
+
+  @req:JL-017 @needs:nonrooted-control @needs:programmable-peers
+  Rule: Only a socket opened with multipoint flags may be passed as s
+
+    Scenario: A socket opened without multipoint flags cannot join
+      Given a socket "plain" opened without multipoint flags
+      And a multipoint session "group"
+      When "plain" joins "group"
+      Then the join fails
+
+    Scenario: The same join on a socket opened with the c_leaf and d_leaf flags works
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group"
+      Then the join succeeds
+
+  @req:JL-008 @needs:root-initiated @needs:programmable-peers
+  Rule: name is the address of the peer the socket is joined to
+
+    Scenario: Of two peers, only the one named is asked
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins
+      And a peer "C" that accepts joins
+      When "root" joins "C"
+      Then the join succeeds
+      And peer "C" is a member
+      And peer "B" saw 0 join requests
+
+  @req:JL-009 @edition:legacy @untestable
+  Rule: (legacy) namelen is the length of name, in no stated unit
+
+    Scenario: A length without a unit
+      Then it is not testable: "without a unit no value can be checked against the sentence; a too-small namelen is JL-109"
+
+  @req:JL-010 @edition:current @needs:nonrooted-control @needs:programmable-peers
+  Rule: (current) namelen counts bytes
+
+    Scenario Outline: A 16-byte sockaddr_in given with a namelen of <namelen> (<unit>)
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | namelen | <namelen> |
+      Then the join <outcome>
+
+      Examples:
+        | namelen | unit                 | outcome              |
+        | 16      | bytes                | succeeds             |
+        | 8       | counted in 16-bit words | fails with WSAEFAULT |
+        | 4       | counted in 32-bit words | fails with WSAEFAULT |
+
+  @req:JL-015 @edition:current @untestable
+  Rule: (current) lpGQOS is reserved for future use with socket groups
+
+    Scenario: A reservation notice
+      Then it is not testable: "a reservation notice that prescribes nothing for today's calls; the lpGQOS rules are JL-086..JL-090"

@@ -1,0 +1,58 @@
+Feature: The shape of WSAJoinLeaf
+  WSAJoinLeaf takes eight parameters and returns a SOCKET. In one call it adds a leaf to a
+  multipoint session, carries user data both ways and sets up the quality of service asked for.
+  The statements about linkage, supported platforms and how the signature compares with
+  WSAConnect's say nothing a call can show, so they are recorded as not testable.
+
+  @req:JL-001 @req:JL-002 @req:JL-037 @needs:root-initiated @needs:connect-data @needs:qos @needs:programmable-peers
+  Rule: One call adds the leaf, carries user data both ways and signals the QOS, each parameter doing its own part
+
+    Scenario: Every parameter reaches the place it is meant for
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins and answers with 12 bytes of callee data
+      And a peer "C" that accepts joins
+      When "root" joins "B" with:
+        | caller data        | 10 bytes |
+        | callee buffer      | 32 bytes |
+        | sending token rate | 1000     |
+        | dwFlags            | JL_BOTH  |
+      Then the join returns a new c_leaf socket "to B"
+      And peer "B" is a member
+      And peer "C" saw 0 join requests
+      And peer "B" received 10 bytes of caller data
+      And the callee buffer holds the peer's 12 bytes
+      And peer "B" was signalled a sending token rate of 1000
+
+  @req:JL-003 @needs:root-initiated @needs:connect-data @needs:qos @needs:programmable-peers
+  Rule: Only lpCalleeData is written; every other parameter is read and left as it was
+
+    Scenario: Name, caller data and QOS are the same after the call
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins and answers with 12 bytes of callee data
+      When "root" joins "B" with:
+        | caller data           | 10 bytes |
+        | callee buffer         | 32 bytes |
+        | sending token rate    | 1000     |
+        | receiving token rate  | 2000     |
+        | provider-specific QOS | 4 bytes  |
+      Then the join succeeds
+      And the join left its input parameters unchanged
+      And the callee buffer holds the peer's 12 bytes
+
+  @req:JL-004 @untestable
+  Rule: Compared with WSAConnect, the only extra parameter is dwFlags
+
+    Scenario: Comparing the signature with WSAConnect's
+      Then it is not testable: "a comparison between two signatures, not a behaviour; the parameter list itself is checked by JL-002"
+
+  @req:JL-005 @edition:current @untestable
+  Rule: (current) WSAAPI, declared in winsock2.h, linked through Ws2_32.lib, exported by Ws2_32.dll
+
+    Scenario: Build and linkage facts
+      Then it is not testable: "build and linkage metadata that no call to the function can observe"
+
+  @req:JL-006 @edition:current @untestable
+  Rule: (current) The Windows versions and app models that offer the function
+
+    Scenario: Platform availability
+      Then it is not testable: "a statement about platform availability, not a property of any call"
