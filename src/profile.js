@@ -1,6 +1,8 @@
 // One Cucumber configuration for a run: which driver, which edition, where its reports go.
 // Plain JavaScript so that cucumber.js (read by Cucumber without TypeScript) can use it too.
+const os = require("node:os");
 const path = require("node:path");
+const { pathToFileURL } = require("node:url");
 
 const EDITIONS = ["current", "legacy"];
 
@@ -28,13 +30,27 @@ function profile(o) {
     paths: ["features/**/*.feature"],
     require: ["steps/**/*.ts"],
     requireModule: ["ts-node/register/transpile-only"],
+    // Exactly one formatter writes to stdout (the human one); every other one has its own file.
+    // docs/reports.md lists what each writes.
     format: [
       o.quiet ? "summary" : "progress",
-      `message:${path.join(dir, "messages.ndjson")}`,
-      `html:${path.join(dir, "report.html")}`,
-      `junit:${path.join(dir, "junit.xml")}`,
+      ["message", path.join(dir, "messages.ndjson")],
+      ["html", path.join(dir, "report.html")],
+      ["junit", path.join(dir, "junit.xml")],
+      [pathToFileURL(path.join(__dirname, "report", "run-info-formatter.js")).href, path.join(dir, "run.json")],
+      // Writes its own files into allure-results; its stream output (none) goes nowhere.
+      [pathToFileURL(path.join(__dirname, "report", "allure-formatter.js")).href, os.devNull],
     ],
-    formatOptions: { junit: { suiteName: `joinleaf-${run}` } },
+    formatOptions: {
+      junit: { suiteName: `joinleaf-${run}` },
+      joinleaf: {
+        run,
+        driver: o.driver,
+        edition,
+        tags: o.tags || "",
+        allure: { resultsDir: path.join(dir, "allure-results"), specUrl: "../../spec.html" },
+      },
+    },
     tags,
     strict: true,
     worldParameters: { driver: o.driver, edition, run, driverOptions: o.driverOptions || {} },

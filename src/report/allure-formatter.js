@@ -1,0 +1,113 @@
+// Allure results for a run, through allure-cucumberjs's formatter, with the suite's vocabulary:
+//   epic  = the feature file ("binding" for features/binding.feature)
+//   story = each catalogue entry the scenario covers (@req tags, inherited from its Rule)
+//   tags  = edition:<the run's edition>, needs:* and the other tags (without "@"; @req tags
+//           become stories)
+//   links = one per catalogue entry, named by its ID, to the readable spec's anchor
+// Status notes (application/vnd.joinleaf.status+json) become the Allure status message, so the
+// report says "UNSUPPORTED: driver lacks ..." for a skip, and TIMEOUT/CRASH count as "broken".
+// Configured by src/profile.js through formatOptions.joinleaf.allure; it clears its results
+// folder when a run starts, so one folder always holds one run.
+const reporterModule = require("allure-cucumberjs/reporter");
+const AllureCucumberReporter = reporterModule.default || reporterModule;
+const fs = require("node:fs");
+const path = require("node:path");
+
+const STATUS_MEDIA_TYPE = "application/vnd.joinleaf.status+json";
+
+const CATEGORIES = [
+  { name: "Unsupported by the driver", matchedStatuses: ["skipped"], messageRegex: "UNSUPPORTED[\\s\\S]*" },
+  { name: "Not testable", matchedStatuses: ["skipped"], messageRegex: "NOT TESTABLE[\\s\\S]*" },
+  { name: "Timed out", matchedStatuses: ["broken"], messageRegex: "TIMEOUT[\\s\\S]*" },
+  { name: "Crashed", matchedStatuses: ["broken"], messageRegex: "CRASH[\\s\\S]*" },
+  { name: "Failed conformance checks", matchedStatuses: ["failed"] },
+];
+
+function allureOptions(options) {
+  const o = (options.parsedArgvOptions && options.parsedArgvOptions.joinleaf) || {};
+  const a = o.allure || {};
+  return {
+    resultsDir: a.resultsDir,
+    specUrl: process.env.JOINLEAF_SPEC_URL || a.specUrl || "../../spec.html",
+    environmentInfo: {
+      run: String(o.run || ""),
+      driver: String(o.driver || ""),
+      edition: String(o.edition || ""),
+      tags: String(o.tags || "(all)"),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
+  };
+}
+
+class JoinLeafAllureFormatter extends AllureCucumberReporter {
+  constructor(options) {
+    const a = allureOptions(options);
+    // One folder, one run: stale results of an earlier run would show up as retries.
+    if (a.resultsDir && path.basename(a.resultsDir) === "allure-results") fs.rmSync(a.resultsDir, { recursive: true, force: true });
+    super({
+      ...options,
+      parsedArgvOptions: { resultsDir: a.resultsDir, environmentInfo: a.environmentInfo, categories: CATEGORIES },
+    });
+    this.specUrl = a.specUrl;
+    this.edition = a.environmentInfo.edition;
+    this.notes = new Map(); // testCaseStartedId -> status note
+    const runtime = this.allureRuntime;
+    const write = runtime.writeTest;
+    const uuidNotes = new Map();
+    this.uuidNotes = uuidNotes;
+    runtime.writeTest = (uuid) => {
+      const note = uuidNotes.get(uuid);
+      if (note) {
+        runtime.updateTest(uuid, (r) => {
+          const text = `${note.status}: ${note.reason || ""}`.trim();
+          if ((note.status === "UNSUPPORTED" || note.status === "NOT TESTABLE") && r.status === "skipped") {
+            r.statusDetails = { ...r.statusDetails, message: text };
+          } else if ((note.status === "TIMEOUT" || note.status === "CRASH") && r.status !== "passed") {
+            r.status = "broken";
+            const was = r.statusDetails && r.statusDetails.message;
+            r.statusDetails = { ...r.statusDetails, message: was ? `${text}\n${was}` : text };
+          }
+        });
+        uuidNotes.delete(uuid);
+      }
+      write(uuid);
+    };
+  }
+
+  onTestCaseStarted(data) {
+    super.onTestCaseStarted(data);
+    const uuid = this.testResultUuids.get(data.id);
+    const testCase = this.testCaseMap.get(data.testCaseId);
+    const pickle = testCase && this.pickleMap.get(testCase.pickleId);
+    if (!uuid || !pickle) return;
+    const tags = pickle.tags.map((t) => t.name);
+    const rules = [...new Set(tags.map((t) => /^@req:(JL-\d+)$/.exec(t)).filter(Boolean).map((m) => m[1]))].sort();
+    const epic = path.basename(pickle.uri, ".feature");
+    this.allureRuntime.updateTest(uuid, (r) => {
+      r.labels = r.labels.filter((l) => l.name !== "tag");
+      r.labels.push({ name: "epic", value: epic });
+      for (const id of rules) r.labels.push({ name: "story", value: id });
+      // Every result of a run is a result under the run's edition, tagged or not.
+      const own = tags.filter((t) => !t.startsWith("@req:")).map((t) => t.replace(/^@/, ""));
+      if (this.edition && !own.some((t) => t.startsWith("edition:"))) own.unshift(`edition:${this.edition}`);
+      for (const t of own) r.labels.push({ name: "tag", value: t });
+      for (const id of rules) r.links.push({ name: id, url: `${this.specUrl}#${id}`, type: "tms" });
+    });
+  }
+
+  onAttachment(message) {
+    if (message.mediaType === STATUS_MEDIA_TYPE && message.testCaseStartedId) {
+      const uuid = this.testResultUuids.get(message.testCaseStartedId);
+      try {
+        if (uuid) this.uuidNotes.set(uuid, JSON.parse(message.body));
+      } catch {
+        /* not JSON: leave the Allure status as Cucumber reported it */
+      }
+    }
+    super.onAttachment(message);
+  }
+}
+JoinLeafAllureFormatter.documentation = "joinleaf: Allure results with epic/story/links from the catalogue";
+
+module.exports = JoinLeafAllureFormatter;
