@@ -145,7 +145,7 @@ export function describeDocument(doc: messages.GherkinDocument): { scenarios: Su
       rules: rulesOf(tags),
       tags,
       editions: editionsOf(tags),
-      gherkin: renderScenario(sc, backgrounds),
+      gherkin: (ruleName !== undefined ? ruleHeader(ruleName, ruleTags) : "") + indent(renderScenario(sc, backgrounds), ruleName !== undefined ? "  " : ""),
     });
   };
   for (const child of feature.children) {
@@ -218,6 +218,14 @@ function renderSteps(steps: readonly messages.Step[], indent: string): string[] 
     }
   }
   return out;
+}
+
+function ruleHeader(name: string, tags: string[]): string {
+  return `${tags.length ? tags.join(" ") + "\n" : ""}Rule: ${name}\n\n`;
+}
+
+function indent(text: string, by: string): string {
+  return by ? text.split("\n").map((l) => (l ? by + l : l)).join("\n") : text;
 }
 
 export function renderScenario(sc: messages.Scenario, backgrounds: messages.Background[] = []): string {

@@ -1,0 +1,71 @@
+// What the report commands share: turning bad input into one-line usage errors, reading the
+// catalogue and suite, loading runs, writing outputs.
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ExpectationsError } from "../expectations";
+import { ResultsError } from "../results";
+import { UsageError } from "../usage-error";
+import { Catalogue, CatalogueError, loadCatalogue } from "./catalogue";
+import { discoverRuns, LoadedRun, loadRuns, REPORTS_DIR } from "./runs";
+import { loadSuite, Suite, SuiteError } from "./suite";
+
+/** Runs `f`; errors caused by bad input (files, runs, expectations) become usage errors (exit 2). */
+export function asUsage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof ResultsError || err instanceof ExpectationsError || err instanceof CatalogueError || err instanceof SuiteError) throw new UsageError(err.message);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "EACCES" || code === "EISDIR" || code === "ENOTDIR") throw new UsageError((err as Error).message);
+    throw err;
+  }
+}
+
+export function loadSuiteAndCatalogue(): { catalogue: Catalogue; suite: Suite } {
+  return asUsage(() => ({ catalogue: loadCatalogue(), suite: loadSuite() }));
+}
+
+/** "--expectations RUN=FILE" (or just FILE for every run) into a map. */
+export function expectationsMap(values: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const i = v.indexOf("=");
+    if (i > 0 && !v.slice(0, i).includes("/")) out[v.slice(0, i)] = v.slice(i + 1);
+    else out["*"] = v;
+  }
+  return out;
+}
+
+export const RUN_OPTIONS = {
+  reports: { type: "string", default: REPORTS_DIR },
+  out: { type: "string" },
+  expectations: { type: "string", multiple: true },
+} as const;
+
+export const RUN_USAGE = `  [PATH...]            runs to include: run folders, messages.ndjson files or bundles
+                       (default: every reports/*/messages.ndjson)
+  --reports DIR        where to look for runs (default: reports)
+  --out DIR            where to write (default: the reports folder)
+  --expectations [RUN=]FILE   apply an expectations file to one run (or to all)`;
+
+export function loadSelectedRuns(positionals: string[], values: { reports?: string; expectations?: string[] }, catalogue: Catalogue): LoadedRun[] {
+  return asUsage(() => {
+    const paths = positionals.length ? positionals : discoverRuns(values.reports ?? REPORTS_DIR);
+    if (positionals.length === 0 && values.reports && values.reports !== REPORTS_DIR && !existsSync(values.reports)) {
+      // An explicit --reports folder that does not exist is a mistake, not "no runs".
+      throw new UsageError(`no reports folder at ${values.reports}`);
+    }
+    return loadRuns(paths, {
+      expectations: expectationsMap(values.expectations),
+      // Only entry IDs are checked: a saved run may come from an older version of the features.
+      known: { rules: new Set(catalogue.entries.map((e) => e.id)) },
+    });
+  });
+}
+
+export function writeOut(dir: string, name: string, content: string): string {
+  mkdirSync(dir, { recursive: true });
+  const f = path.join(dir, name);
+  writeFileSync(f, content);
+  return f;
+}

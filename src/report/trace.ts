@@ -1,0 +1,174 @@
+// Traceability: each catalogue entry → the Gherkin rules that cite it → their scenarios → the
+// latest result of each scenario in each run. Gaps first: testable entries with no scenario, then
+// entries with scenarios but no run where they all passed.
+import type { ScenarioResult, Status } from "../results";
+import { worst } from "../results";
+import { appliesTo, Catalogue, CatalogueEntry } from "./catalogue";
+import { esc, firstLine, mdCell, page, shorten, statusClass } from "./html";
+import type { LoadedRun } from "./runs";
+import type { Suite } from "./suite";
+
+export type TraceGroup = "no-scenario" | "no-passing-run" | "passing" | "not-testable";
+
+export const GROUP_TITLES: Record<TraceGroup, string> = {
+  "no-scenario": "Testable entries with no scenario",
+  "no-passing-run": "Entries with scenarios but no run where they all pass",
+  passing: "Entries that pass in at least one run",
+  "not-testable": "Entries the catalogue marks not testable",
+};
+
+export interface TraceScenario {
+  key: string;
+  uri: string;
+  line: number;
+  name: string;
+  /** Editions the scenario runs in (empty: both). */
+  editions: string[];
+  /** False when only the runs know it (renamed or removed from the features since). */
+  inSuite: boolean;
+  /** One per run, in run order; undefined when the run has no result for it. */
+  results: Array<ScenarioResult | undefined>;
+}
+
+export interface TraceRule {
+  uri: string;
+  /** The Gherkin Rule's name ("" for scenarios outside a Rule). */
+  name: string;
+  scenarios: TraceScenario[];
+}
+
+export interface TraceEntry {
+  entry: CatalogueEntry;
+  group: TraceGroup;
+  rules: TraceRule[];
+  /** Runs (names) where every result for this entry is PASS. */
+  passingRuns: string[];
+}
+
+export interface Trace {
+  generatedAt: string;
+  runs: Array<{ name: string; edition?: string }>;
+  entries: TraceEntry[];
+}
+
+const ORDER: TraceGroup[] = ["no-scenario", "no-passing-run", "passing", "not-testable"];
+
+export function buildTrace(catalogue: Catalogue, suite: Suite, runs: LoadedRun[]): Trace {
+  const byKey = runs.map((run) => new Map(run.results.map((r) => [r.key, r])));
+  const entries: TraceEntry[] = catalogue.entries.map((entry) => {
+    const scenarios = new Map<string, TraceScenario & { rule: string }>();
+    for (const s of suite.scenarios.filter((x) => x.rules.includes(entry.id))) {
+      scenarios.set(s.key, { key: s.key, uri: s.uri, line: s.line, name: s.name, editions: s.editions, inSuite: true, results: byKey.map((m) => m.get(s.key)), rule: s.ruleName ?? "" });
+    }
+    runs.forEach((run) => {
+      for (const r of run.results.filter((x) => x.rules.includes(entry.id) && !scenarios.has(x.key))) {
+        scenarios.set(r.key, { key: r.key, uri: r.uri, line: r.line, name: r.name, editions: [], inSuite: false, results: byKey.map((m) => m.get(r.key)), rule: "(no longer in the features)" });
+      }
+    });
+    const rules = new Map<string, TraceRule>();
+    for (const s of scenarios.values()) {
+      const id = `${s.uri}\u0000${s.rule}`;
+      if (!rules.has(id)) rules.set(id, { uri: s.uri, name: s.rule, scenarios: [] });
+      const { rule: _rule, ...scenario } = s;
+      rules.get(id)!.scenarios.push(scenario);
+    }
+    const passingRuns = runs
+      .filter((_, i) => {
+        const rs = [...scenarios.values()].map((s) => s.results[i]).filter((x): x is ScenarioResult => !!x);
+        return rs.length > 0 && rs.every((r) => r.status === "PASS");
+      })
+      .map((r) => r.info.run);
+    let group: TraceGroup;
+    if (!entry.testable) group = "not-testable";
+    else if (!scenarios.size) group = "no-scenario";
+    else if (!passingRuns.length) group = "no-passing-run";
+    else group = "passing";
+    return { entry, group, rules: [...rules.values()], passingRuns };
+  });
+  entries.sort((a, b) => ORDER.indexOf(a.group) - ORDER.indexOf(b.group));
+  return { generatedAt: new Date().toISOString(), runs: runs.map((r) => ({ name: r.info.run, edition: r.info.edition })), entries };
+}
+
+function resultText(r: ScenarioResult | undefined, entry: CatalogueEntry, s: TraceScenario, run: { edition?: string }): { status?: Status; text: string } {
+  if (r) return { status: r.status, text: r.status + (r.attempts > 1 ? ` (attempt ${r.attempts})` : "") };
+  if (run.edition && (!appliesTo(entry, run.edition) || (s.editions.length && !s.editions.includes(run.edition)))) return { text: `— not in ${run.edition}` };
+  return { text: "— not run" };
+}
+
+export function renderTraceMarkdown(t: Trace, o: { specHref?: string } = {}): string {
+  const spec = o.specHref ?? "spec.md";
+  const out: string[] = ["# WSAJoinLeaf traceability", ""];
+  out.push(`Generated ${t.generatedAt}. Catalogue entry → Gherkin rule → scenario → latest result per run (${t.runs.map((r) => r.name).join(", ") || "no runs"}). Gaps are listed first.`, "");
+  for (const g of ORDER) {
+    const list = t.entries.filter((e) => e.group === g);
+    out.push(`## ${GROUP_TITLES[g]} (${list.length})`, "");
+    if (!list.length) out.push("None.", "");
+    for (const te of list) {
+      const e = te.entry;
+      out.push(`### [${e.id}](${spec}#${e.id}) — ${e.area}, ${e.strength}, ${e.editions.join("+")}`, "", `> ${shorten(e.statement, 300)}`, "");
+      if (!e.testable && e.untestable_reason) out.push(`Not testable: ${e.untestable_reason}`, "");
+      if (!te.rules.length) {
+        out.push(e.testable ? "**No scenario covers this entry.**" : "No scenario.", "");
+        continue;
+      }
+      out.push(`Passing runs: ${te.passingRuns.length ? te.passingRuns.join(", ") : "**none**"}`, "");
+      for (const rule of te.rules) {
+        out.push(`- Rule: ${rule.name || "(no Rule)"} — \`${rule.uri}\``);
+        for (const s of rule.scenarios) {
+          const res = s.results.map((r, i) => `${t.runs[i].name}: ${resultText(r, e, s, t.runs[i]).text}`).join("; ");
+          out.push(`  - ${mdCell(s.name)} (line ${s.line}${s.editions.length ? `, ${s.editions.join("/")} only` : ""}${s.inSuite ? "" : ", not in the current features"}) — ${res || "no runs"}`);
+        }
+      }
+      out.push("");
+    }
+  }
+  return out.join("\n");
+}
+
+const TRACE_CSS = `
+section.entry { border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; margin: 10px 0; }
+section.entry.gap { border-left: 5px solid var(--fail); }
+section.entry h3 { margin: 4px 0; }
+blockquote { margin: 4px 0 8px; color: var(--muted); border-left: 3px solid var(--line); padding-left: 10px; }
+table.trace td.res { white-space: nowrap; font-weight: 600; font-size: 12.5px; }
+nav.toc a { margin-right: 12px; }
+`;
+
+export function renderTraceHtml(t: Trace, o: { specHref?: string } = {}): string {
+  const spec = o.specHref ?? "spec.html";
+  const parts: string[] = [`<h1>WSAJoinLeaf traceability</h1>`];
+  parts.push(`<p class="lead">Generated ${esc(t.generatedAt)}. Catalogue entry → Gherkin rule → scenario → latest result per run. Gaps first.</p>`);
+  parts.push(`<nav class="toc">${ORDER.map((g) => `<a href="#${g}">${esc(GROUP_TITLES[g])} (${t.entries.filter((e) => e.group === g).length})</a>`).join("")}</nav>`);
+  for (const g of ORDER) {
+    const list = t.entries.filter((e) => e.group === g);
+    parts.push(`<h2 id="${g}">${esc(GROUP_TITLES[g])} (${list.length})</h2>`);
+    if (!list.length) parts.push(`<p class="muted">None.</p>`);
+    for (const te of list) {
+      const e = te.entry;
+      const gap = g === "no-scenario" || g === "no-passing-run";
+      const body: string[] = [];
+      body.push(`<h3 id="${esc(e.id)}"><a href="${esc(spec)}#${esc(e.id)}">${esc(e.id)}</a> <span class="badge">${esc(e.area)}</span><span class="badge">${esc(e.strength)}</span>${e.editions.map((x) => `<span class="badge">${esc(x)}</span>`).join("")}</h3>`);
+      body.push(`<blockquote>${esc(e.statement)}</blockquote>`);
+      if (!e.testable && e.untestable_reason) body.push(`<p class="muted">Not testable: ${esc(e.untestable_reason)}</p>`);
+      if (!te.rules.length) body.push(e.testable ? `<p class="st-fail"><strong>No scenario covers this entry.</strong></p>` : "");
+      else {
+        body.push(`<p>Passing runs: ${te.passingRuns.length ? esc(te.passingRuns.join(", ")) : "<strong>none</strong>"}</p>`);
+        const rows: string[] = [];
+        for (const rule of te.rules) {
+          rule.scenarios.forEach((s, i) => {
+            const res = s.results
+              .map((r, k) => {
+                const x = resultText(r, e, s, t.runs[k]);
+                return `<td class="res ${statusClass(x.status)}" title="${esc(r?.message ? firstLine(r.message, 300) : "")}">${esc(x.text)}</td>`;
+              })
+              .join("");
+            rows.push(`<tr>${i === 0 ? `<td rowspan="${rule.scenarios.length}">${esc(rule.name || "(no Rule)")}<br><code>${esc(rule.uri)}</code></td>` : ""}<td>${esc(s.name)} <span class="muted">line ${s.line}${s.editions.length ? `, ${esc(s.editions.join("/"))} only` : ""}${s.inSuite ? "" : ", not in the current features"}</span></td>${res}</tr>`);
+          });
+        }
+        body.push(`<table class="trace"><thead><tr><th>Rule</th><th>Scenario</th>${t.runs.map((r) => `<th>${esc(r.name)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`);
+      }
+      parts.push(`<section class="entry${gap ? " gap" : ""}">${body.join("\n")}</section>`);
+    }
+  }
+  return page("WSAJoinLeaf traceability", parts.join("\n"), TRACE_CSS);
+}

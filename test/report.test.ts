@@ -1,0 +1,130 @@
+// Matrix, traceability and readable spec, on the fixture suite (test/fixtures/suite: a small
+// catalogue and one feature) and its recorded run (test/fixtures/outcomes.ndjson).
+import assert from "node:assert/strict";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import { loadCatalogue } from "../src/report/catalogue";
+import { buildMatrix, matrixJson, renderMatrixHtml, renderMatrixMarkdown } from "../src/report/matrix";
+import { discoverRuns, loadRuns } from "../src/report/runs";
+import { buildSpec, renderSpecHtml, renderSpecMarkdown } from "../src/report/spec";
+import { loadSuite } from "../src/report/suite";
+import { buildTrace, renderTraceHtml, renderTraceMarkdown } from "../src/report/trace";
+
+const FIXTURES = path.join(__dirname, "fixtures");
+const SUITE = path.join(FIXTURES, "suite");
+const catalogue = loadCatalogue(path.join(SUITE, "features", "catalogue.yaml"));
+const suite = loadSuite(SUITE);
+
+// Two runs: the recording as "plain", and again with expectations applied as "wine".
+const tmp = mkdtempSync(path.join(tmpdir(), "joinleaf-report-"));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+for (const [name, edition] of [["plain", "current"], ["wine", "current"]]) {
+  mkdirSync(path.join(tmp, name));
+  cpSync(path.join(FIXTURES, "outcomes.ndjson"), path.join(tmp, name, "messages.ndjson"));
+  writeFileSync(path.join(tmp, name, "run.json"), JSON.stringify({ run: name, driver: name === "wine" ? "wine" : "fixture", edition }));
+}
+const runs = loadRuns(discoverRuns(tmp), { expectations: { wine: path.join(FIXTURES, "expectations", "fixture.yaml") } });
+const matrix = buildMatrix(runs, catalogue);
+const row = (id: string) => matrix.rows.find((r) => r.entry.id === id)!;
+
+test("runs are discovered by folder and expectations apply to the run they name", () => {
+  assert.deepEqual(runs.map((r) => r.info.run), ["plain", "wine"]);
+  assert.equal(runs[0].expectations, undefined);
+  assert.equal(runs[1].expectations?.implementation, "Fixture implementation 1.0");
+});
+
+test("matrix: one row per catalogue entry, one cell per run, totals per run", () => {
+  assert.equal(matrix.rows.length, catalogue.entries.length);
+  assert.ok(matrix.rows.every((r) => r.cells.length === 2));
+  assert.equal(matrix.runs[0].scenarios, 11);
+  assert.equal(matrix.runs[0].totals.FAIL, 4);
+  assert.equal(matrix.runs[1].totals["EXPECTED FAIL"], 3);
+  assert.equal(matrix.runs[1].totals["UNEXPECTED PASS"], 2);
+});
+
+test("matrix cells: worst status with a count, observed and expected error, reasons", () => {
+  const jl023 = row("JL-023").cells;
+  assert.equal(jl023[0].text, "FAIL 2/2");
+  assert.equal(jl023[0].detail, "observed WSAEINVAL, expected WSAEISCONN");
+  assert.equal(jl023[1].text, "FAIL 1/2"); // one expected, one whose observed error differs
+  assert.equal(row("JL-103").cells[0].text, "CRASH 1/2");
+  assert.equal(row("JL-103").cells[1].text, "CRASH 1/2");
+  assert.equal(row("JL-098").cells[0].text, "UNSUPPORTED");
+  assert.equal(row("JL-098").cells[0].detail, 'driver "fixture" lacks fault-injection');
+  assert.equal(row("JL-126").cells[0].text, "NOT TESTABLE");
+  assert.equal(row("JL-018").cells[0].text, "PASS");
+  assert.equal(row("JL-018").cells[1].text, "UNEXPECTED PASS");
+  assert.equal(row("JL-028").cells[0].text, "FAIL 1/2");
+  assert.equal(row("JL-107").cells[1].text, "UNEXPECTED PASS 1/2");
+  assert.equal(row("JL-050").cells[0].text, "—");
+  assert.equal(row("JL-050").cells[0].detail, "not run");
+  assert.equal(row("JL-031").cells[0].detail, "not in the current edition");
+});
+
+test("matrix as Markdown and JSON", () => {
+  const md = renderMatrixMarkdown(matrix);
+  assert.match(md, /\| \*\*Totals: scenarios\*\* \| \| \*\*11\*\* \| \*\*11\*\* \|/);
+  assert.match(md, /\| \[JL-023\]\(spec\.md#JL-023\) .* \| FAIL 2\/2 \(observed WSAEINVAL, expected WSAEISCONN\) \| FAIL 1\/2 /);
+  const json = matrixJson(matrix) as { rows: Array<{ id: string; cells: Array<{ status: string | null; count: number; total: number }> }> };
+  assert.deepEqual(json.rows.find((r) => r.id === "JL-103")!.cells[0], { ...json.rows.find((r) => r.id === "JL-103")!.cells[0], status: "CRASH", count: 1, total: 2 });
+});
+
+test("matrix HTML is one self-contained page", () => {
+  const html = renderMatrixHtml(matrix);
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.ok(!/(src|href)="(https?:)?\/\//.test(html), "no network references");
+  assert.match(html, /<style>/);
+  assert.match(html, /id="totals"/);
+  assert.match(html, /href="spec\.html#JL-023"/);
+});
+
+test("trace: gaps first, each entry with its rules, scenarios and per-run results", () => {
+  const t = buildTrace(catalogue, suite, runs);
+  assert.deepEqual(
+    t.entries.map((e) => e.group),
+    [...t.entries.map((e) => e.group)].sort((a, b) => ["no-scenario", "no-passing-run", "passing", "not-testable"].indexOf(a) - ["no-scenario", "no-passing-run", "passing", "not-testable"].indexOf(b)),
+  );
+  const byId = (id: string) => t.entries.find((e) => e.entry.id === id)!;
+  assert.equal(t.entries[0].group, "no-scenario");
+  assert.deepEqual(t.entries.filter((e) => e.group === "no-scenario").map((e) => e.entry.id), ["JL-031", "JL-032", "JL-050"]);
+  assert.equal(byId("JL-023").group, "no-passing-run");
+  assert.equal(byId("JL-018").group, "passing");
+  assert.deepEqual(byId("JL-018").passingRuns, ["plain"]);
+  assert.equal(byId("JL-126").group, "not-testable");
+  const jl023 = byId("JL-023");
+  assert.equal(jl023.rules.length, 1);
+  assert.equal(jl023.rules[0].name, "Failures name what was observed and what was wanted");
+  assert.deepEqual(jl023.rules[0].scenarios.map((s) => s.results.map((r) => r?.status)), [["FAIL", "EXPECTED FAIL"], ["FAIL", "FAIL"]]);
+  const md = renderTraceMarkdown(t);
+  assert.ok(md.indexOf("## Testable entries with no scenario (3)") < md.indexOf("## Entries that pass in at least one run"));
+  assert.match(md, /\*\*No scenario covers this entry\.\*\*/);
+  assert.match(renderTraceHtml(t), /<h2 id="no-scenario">/);
+});
+
+test("spec: every entry has an anchor; scenarios in Gherkin; disagreements side by side", () => {
+  const s = buildSpec(catalogue, suite);
+  const html = renderSpecHtml(s);
+  const md = renderSpecMarkdown(s);
+  for (const e of catalogue.entries) {
+    assert.ok(html.includes(`<section class="entry" id="${e.id}">`), e.id);
+    assert.ok(md.includes(`<a id="${e.id}"></a>`), e.id);
+  }
+  assert.deepEqual(s.pairs.map(([l, r]) => [l.id, r.id]), [["JL-031", "JL-032"]]);
+  assert.match(md, /\| \[JL-031\]\(#JL-031\) FD_CONNECT arrives; no socket named\. \| \[JL-032\]\(#JL-032\) FD_CONNECT arrives on s\. \|/);
+  assert.match(md, /```gherkin\n@req:JL-023 @edition:current\nRule: Failures name what was observed and what was wanted\n\n {2}Scenario: It fails with another error\n {4}When the call fails with WSAEINVAL\n/);
+  assert.match(md, /### JL-050 \(join\)[\s\S]*?_No scenario checks this entry yet\._/);
+  assert.match(html, /<table class="sides">/);
+  assert.match(html, /<span class="kw">Scenario Outline:<\/span> The call returns &lt;error&gt;/);
+});
+
+test("spec of the real suite: every catalogue entry and every scenario block appears", () => {
+  const real = loadSuite();
+  const cat = loadCatalogue();
+  const s = buildSpec(cat, real);
+  const md = renderSpecMarkdown(s);
+  for (const e of cat.entries) assert.ok(md.includes(`<a id="${e.id}"></a>`), e.id);
+  for (const b of real.blocks) assert.ok(md.includes(b.gherkin), `${b.uri}:${b.line}`);
+  assert.deepEqual(s.unknownIds, [], "features cite IDs the catalogue lacks");
+});
