@@ -8,4 +8,8 @@ export interface Command {
 export const COMMANDS: Record<string, () => Command> = {
   conformance: () => require("./conformance"),
   agent: () => require("./agent"),
+  report: () => require("./report"),
+  matrix: () => require("./matrix"),
+  trace: () => require("./trace"),
+  spec: () => require("./spec"),
 };

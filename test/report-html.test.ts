@@ -1,0 +1,90 @@
+// The HTML reports as a browser shows them: rendered by headless Chromium (installed by
+// scripts/setup-chromium.sh when missing), checked in the DOM Chromium dumps, and screenshotted.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { after, before, test } from "node:test";
+import { loadCatalogue } from "../src/report/catalogue";
+import { buildMatrix, renderMatrixHtml } from "../src/report/matrix";
+import { discoverRuns, loadRuns } from "../src/report/runs";
+import { buildSpec, renderSpecHtml } from "../src/report/spec";
+import { loadSuite } from "../src/report/suite";
+import { buildTrace, renderTraceHtml } from "../src/report/trace";
+
+const ROOT = path.join(__dirname, "..");
+const FIXTURES = path.join(__dirname, "fixtures");
+const SUITE = path.join(FIXTURES, "suite");
+const CHROMIUM = "/usr/bin/chromium";
+const tmp = mkdtempSync(path.join(tmpdir(), "joinleaf-html-"));
+let chromiumProblem: string | null = null;
+
+before(() => {
+  const setup = spawnSync("bash", [path.join(ROOT, "scripts", "setup-chromium.sh")], { encoding: "utf8", timeout: 600_000 });
+  if (setup.status !== 0) chromiumProblem = `scripts/setup-chromium.sh failed: ${(setup.stderr || setup.stdout || String(setup.error)).trim().split("\n").slice(-2).join(" ")}`;
+  const catalogue = loadCatalogue(path.join(SUITE, "features", "catalogue.yaml"));
+  const suite = loadSuite(SUITE);
+  for (const name of ["plain", "wine"]) {
+    mkdirSync(path.join(tmp, "reports", name), { recursive: true });
+    cpSync(path.join(FIXTURES, "outcomes.ndjson"), path.join(tmp, "reports", name, "messages.ndjson"));
+    writeFileSync(path.join(tmp, "reports", name, "run.json"), JSON.stringify({ run: name, driver: name, edition: "current" }));
+  }
+  const runs = loadRuns(discoverRuns(path.join(tmp, "reports")), { expectations: { wine: path.join(FIXTURES, "expectations", "fixture.yaml") } });
+  writeFileSync(path.join(tmp, "matrix.html"), renderMatrixHtml(buildMatrix(runs, catalogue)));
+  writeFileSync(path.join(tmp, "trace.html"), renderTraceHtml(buildTrace(catalogue, suite, runs)));
+  writeFileSync(path.join(tmp, "spec.html"), renderSpecHtml(buildSpec(catalogue, suite)));
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function chromium(args: string[]): { stdout: string; stderr: string; status: number | null } {
+  const profile = mkdtempSync(path.join(tmp, "profile-"));
+  const r = spawnSync(
+    CHROMIUM,
+    ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", `--user-data-dir=${profile}`, ...args],
+    { encoding: "utf8", timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+  );
+  return { stdout: r.stdout ?? "", stderr: r.stderr ?? "", status: r.status };
+}
+
+const dom = (file: string) => chromium(["--dump-dom", pathToFileURL(path.join(tmp, file)).href]);
+/** Text of the first element with this id, as Chromium serialised it (tags stripped). */
+function textOf(html: string, re: RegExp): string {
+  const m = re.exec(html);
+  return m ? m[1].replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim() : "";
+}
+
+test("the matrix renders: totals at the top, a known failing cell with observed and expected errors", (t) => {
+  if (chromiumProblem) return t.skip(chromiumProblem);
+  const r = dom("matrix.html");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /<tr class="totals first" id="totals"><th colspan="2">Totals: scenarios<\/th><td>11<\/td><td>11<\/td><\/tr>/);
+  const jl023 = textOf(r.stdout, /<tr class="problem" id="row-JL-023">([\s\S]*?)<\/tr>/);
+  assert.match(jl023, /JL-023 should A second join fails with WSAEISCONN\. current FAIL 2\/2 observed WSAEINVAL, expected WSAEISCONN FAIL 1\/2/);
+  assert.match(textOf(r.stdout, /id="row-JL-018">([\s\S]*?)<\/tr>/), /PASS UNEXPECTED PASS expected FAIL; update the expectations/);
+  // The inline script ran (the page is live, not just parsed) and nothing came from the network.
+  assert.match(r.stdout, /<input type="checkbox" id="only-problems">/);
+});
+
+test("the trace and the spec render, with the spec's anchors and side-by-side editions", (t) => {
+  if (chromiumProblem) return t.skip(chromiumProblem);
+  const trace = dom("trace.html");
+  assert.equal(trace.status, 0, trace.stderr);
+  assert.ok(trace.stdout.indexOf('id="no-scenario"') < trace.stdout.indexOf('id="passing"'));
+  assert.match(textOf(trace.stdout, /<h2 id="no-scenario">([\s\S]*?)<\/h2>/), /^Testable entries with no scenario \(3\)$/);
+  const spec = dom("spec.html");
+  assert.equal(spec.status, 0, spec.stderr);
+  assert.match(spec.stdout, /<section class="entry" id="JL-031">/);
+  assert.match(textOf(spec.stdout, /<table class="sides">([\s\S]*?)<\/table>/), /^legacy current JL-031 FD_CONNECT arrives; no socket named\. legacy: RV 3 JL-032 FD_CONNECT arrives on s\. current: RV 3$/);
+});
+
+test("a screenshot of the matrix is a real picture", (t) => {
+  if (chromiumProblem) return t.skip(chromiumProblem);
+  const png = path.join(tmp, "matrix.png");
+  const r = chromium(["--window-size=1400,1000", "--hide-scrollbars", `--screenshot=${png}`, pathToFileURL(path.join(tmp, "matrix.html")).href]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(statSync(png).size > 20_000, "screenshot too small to show the table");
+  assert.deepEqual([...readFileSync(png).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  if (process.env.JOINLEAF_KEEP_SCREENSHOT) cpSync(png, process.env.JOINLEAF_KEEP_SCREENSHOT);
+});
