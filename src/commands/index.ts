@@ -12,4 +12,6 @@ export const COMMANDS: Record<string, () => Command> = {
   matrix: () => require("./matrix"),
   trace: () => require("./trace"),
   spec: () => require("./spec"),
+  certify: () => require("./certify"),
+  verify: () => require("./verify"),
 };

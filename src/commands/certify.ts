@@ -1,0 +1,144 @@
+// `joinleaf certify`: run the suite against a driver, decide a verdict, and write a
+// certification bundle that `joinleaf verify` can check later (format: docs/reports.md).
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createDriver } from "../../drivers/index";
+import type { Edition } from "../../drivers/simulator/simulator";
+import { protocolTraits } from "../../drivers/capabilities";
+import { checkOptions, reportDir, runConformance } from "../conformance";
+import { applyExpectations, describeComparison, Expectations, loadExpectations } from "../expectations";
+import { readRun, STATUSES } from "../results";
+import { UsageError } from "../usage-error";
+import { sha256 } from "../report/catalogue";
+import { BUNDLE_FILES, BUNDLE_FORMAT, computeVerdict, matrixColumn, ProductJson, requiredRules } from "../report/certification";
+import { asUsage, loadSuiteAndCatalogue } from "../report/common";
+import { buildSpec, renderSpecMarkdown } from "../report/spec";
+
+export const summary = "run the suite, print a verdict and write a certification bundle";
+export const usage = `  --driver NAME        which implementation to certify (required)
+  --edition E          current (default) or legacy
+  --expectations FILE  known deviations of the implementation (expectations/<name>.yaml)
+  --run NAME           report folder name (default: <driver>, or <driver>-legacy)
+  --out DIR            bundle folder (default: reports/<run>/bundle)
+  --tags EXPR          only scenarios matching this tag expression (a partial run is NOT CONFORMANT)
+  --quiet              print a summary instead of a progress line
+  exit: 0 CONFORMANT or CONFORMANT WITH DEVIATIONS, 1 NOT CONFORMANT, 2 usage error`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      driver: { type: "string" },
+      edition: { type: "string", default: "current" },
+      expectations: { type: "string" },
+      run: { type: "string" },
+      out: { type: "string" },
+      tags: { type: "string" },
+      quiet: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (!values.driver) throw new UsageError("certify needs --driver NAME");
+  const options = { driver: values.driver, edition: values.edition as string, run: values.run, tags: values.tags, quiet: values.quiet };
+  checkOptions(options);
+  const { catalogue, suite } = loadSuiteAndCatalogue();
+  let expectations: Expectations | undefined;
+  if (values.expectations) {
+    const file = values.expectations;
+    expectations = asUsage(() => loadExpectations(file, { rules: new Set(catalogue.byId.keys()), scenarios: new Set(suite.scenarios.map((s) => s.key)) }));
+    if (expectations.driver !== values.driver) throw new UsageError(`${file} is for driver "${expectations.driver}", not "${values.driver}"`);
+  }
+  const runDir = reportDir(options);
+  const out = values.out ?? path.join(runDir, "bundle");
+
+  await runConformance(options);
+
+  const run = asUsage(() => readRun(runDir));
+  const comparison = applyExpectations(run.scenarios, expectations);
+  const required = requiredRules(catalogue, suite, options.edition);
+  const verdict = computeVerdict(comparison.results, { required, complete: run.info.complete });
+
+  // The bundle.
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  copyFileSync(path.join(runDir, "messages.ndjson"), path.join(out, "messages.ndjson"));
+  copyFileSync(path.join(runDir, "junit.xml"), path.join(out, "junit.xml"));
+  if (expectations) copyFileSync(expectations.file, path.join(out, "expectations.yaml"));
+  const loaded = { info: { ...run.info, edition: options.edition, driver: options.driver }, results: comparison.results, sources: run.sources, expectations, comparison };
+  const column = matrixColumn(loaded, catalogue);
+  writeFileSync(path.join(out, "matrix.json"), JSON.stringify(column.json, null, 2) + "\n");
+  writeFileSync(path.join(out, "matrix.md"), column.md);
+  // The readable spec the run was judged against (matrix.md links into it).
+  writeFileSync(path.join(out, "spec.md"), renderSpecMarkdown(buildSpec(catalogue, suite)));
+  const files: Record<string, string> = {};
+  for (const f of [...BUNDLE_FILES.filter((x) => x !== "product.json"), "spec.md", ...(expectations ? ["expectations.yaml"] : [])]) files[f] = sha256(readFileSync(path.join(out, f)));
+  const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+  const product: ProductJson = {
+    format: BUNDLE_FORMAT,
+    run: run.info.run,
+    driver: options.driver,
+    edition: options.edition,
+    tags: options.tags ?? null,
+    verdict: verdict.verdict,
+    counts: verdict.counts,
+    scenarios: verdict.scenarios,
+    failingRules: verdict.failingRules,
+    missingRules: verdict.missingRules,
+    requiredRules: required,
+    implementation: await describeImplementation(options.driver, options.edition as Edition),
+    expectations: expectations
+      ? { file: expectations.file, implementation: expectations.implementation, driver: expectations.driver, entries: expectations.entries.length, sha256: files["expectations.yaml"] }
+      : null,
+    environment: {
+      os: { platform: process.platform, type: os.type(), release: os.release(), version: os.version(), arch: process.arch },
+      node: process.version,
+      cucumber: run.info.cucumber ?? null,
+    },
+    suite: { name: pkg.name, version: pkg.version, ...suite.hashes },
+    files,
+    timestamps: { runStarted: run.info.startedAt ?? null, runFinished: run.info.finishedAt ?? null, bundled: new Date().toISOString() },
+  };
+  writeFileSync(path.join(out, "product.json"), JSON.stringify(product, null, 2) + "\n");
+
+  // The verdict, for people.
+  const lines: string[] = [];
+  lines.push("", `VERDICT: ${verdict.verdict}`, `  driver ${options.driver}, ${options.edition} edition${options.tags ? `, tags ${options.tags}` : ""}${expectations ? `, expectations ${expectations.file} (${expectations.implementation})` : ""}`);
+  lines.push(`  ${verdict.scenarios} scenarios: ${STATUSES.filter((s) => verdict.counts[s]).map((s) => `${verdict.counts[s]} ${s}`).join(", ") || "none"}`);
+  for (const r of verdict.reasons) lines.push(`  - ${r}`);
+  if (verdict.failingRules.length) lines.push(`  failing entries: ${verdict.failingRules.join(", ")}`);
+  for (const [why, n] of Object.entries(verdict.unsupported)) lines.push(`  unsupported (${n}): ${why}`);
+  for (const l of describeComparison(comparison)) lines.push(`  ${l}`);
+  lines.push(`  bundle: ${out}/ (${Object.keys(files).concat("product.json").join(", ")})`, "");
+  process.stdout.write(lines.join("\n"));
+  return verdict.verdict === "NOT CONFORMANT" ? 1 : 0;
+}
+
+async function describeImplementation(driverName: string, edition: Edition): Promise<ProductJson["implementation"]> {
+  const info: ProductJson["implementation"] = { driver: driverName, version: null, providers: [], protocols: [] };
+  let driver: Awaited<ReturnType<typeof createDriver>> | undefined;
+  try {
+    driver = await createDriver(driverName, { edition });
+    const protocols = await driver.protocols();
+    info.protocols = protocols.map((p) => ({
+      id: p.id,
+      name: p.name,
+      providerId: p.providerId,
+      catalogEntryId: p.catalogEntryId,
+      serviceFlags1: p.serviceFlags1,
+      traits: [...protocolTraits(p)].sort(),
+    }));
+    info.providers = [...new Set(protocols.map((p) => p.providerId))];
+    // Not part of the driver contract yet: a driver may say which build it tests.
+    const d = driver as unknown as { implementationVersion?: string | (() => Promise<string> | string); version?: string };
+    const v = typeof d.implementationVersion === "function" ? await d.implementationVersion() : d.implementationVersion ?? d.version;
+    info.version = typeof v === "string" ? v : null;
+  } catch (err) {
+    info.error = `could not ask the driver: ${(err as Error).message}`;
+  } finally {
+    await driver?.dispose().catch(() => undefined);
+  }
+  return info;
+}
+

@@ -1,0 +1,23 @@
+// `joinleaf verify BUNDLE`: check a certification bundle against the current suite.
+import { existsSync, statSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { UsageError } from "../usage-error";
+import { verifyBundle } from "../report/certification";
+import { loadSuiteAndCatalogue } from "../report/common";
+
+export const summary = "check a certification bundle: files, hashes against this suite, required entries, verdict and counts";
+export const usage = `  BUNDLE               the bundle folder (reports/<run>/bundle or certify --out)
+  exit: 0 verified, 1 verification failed, 2 usage error`;
+
+export async function run(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError("verify needs exactly one bundle folder");
+  const dir = positionals[0];
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`no bundle folder at ${dir}`);
+  const { catalogue, suite } = loadSuiteAndCatalogue();
+  const checks = verifyBundle(dir, catalogue, suite);
+  for (const c of checks) process.stdout.write(`${c.ok ? "ok  " : "FAIL"} ${c.what}${c.detail ? `: ${c.detail}` : ""}\n`);
+  const failed = checks.filter((c) => !c.ok).length;
+  process.stdout.write(failed ? `\nbundle ${dir} FAILED verification (${failed} of ${checks.length} checks)\n` : `\nbundle ${dir} verified (${checks.length} checks)\n`);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,206 @@
+// Certification: the verdict rules (on the fixture run), and certify + verify end to end on the
+// simulator, including bundles tampered with after the fact.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import { applyExpectations, parseExpectations } from "../src/expectations";
+import { computeVerdict, ProductJson, requiredRules } from "../src/report/certification";
+import { loadCatalogue } from "../src/report/catalogue";
+import { loadRuns } from "../src/report/runs";
+import { loadSuite } from "../src/report/suite";
+import { parseMessages, readRun } from "../src/results";
+
+const ROOT = path.join(__dirname, "..");
+const FIXTURES = path.join(__dirname, "fixtures");
+const tmp = mkdtempSync(path.join(tmpdir(), "joinleaf-certify-"));
+const RUN = `test-certify-${process.pid}`;
+after(() => {
+  rmSync(tmp, { recursive: true, force: true });
+  for (const r of [RUN, `${RUN}-x`]) rmSync(path.join(ROOT, "reports", r), { recursive: true, force: true });
+});
+
+// ------------------------------------------------------------------ verdict rules
+
+const fixture = parseMessages(readFileSync(path.join(FIXTURES, "outcomes.ndjson"), "utf8"), { run: "fixture" });
+const F = "features/outcomes.feature";
+const allKnown = parseExpectations(
+  `implementation: fixture
+driver: fixture
+entries:
+  - { scenario: "${F}:It fails with another error", expected: FAIL, observed: WSAEINVAL }
+  - { scenario: "${F}:It succeeds where an error was wanted", expected: FAIL }
+  - { scenario: "${F}:The agent stops answering", expected: TIMEOUT }
+  - { scenario: "${F}:The agent dies", expected: CRASH }
+  - { scenario: "${F}:It fails on every attempt", expected: FAIL }
+  - { scenario: "${F}:The call returns WSAENETUNREACH", expected: FAIL }
+`,
+  "all-known.yaml",
+);
+
+test("verdict: failures make a run NOT CONFORMANT, with the failing entries", () => {
+  const v = computeVerdict(fixture.scenarios);
+  assert.equal(v.verdict, "NOT CONFORMANT");
+  assert.deepEqual(v.failingRules, ["JL-023", "JL-028", "JL-029", "JL-103", "JL-107"]);
+  assert.match(v.reasons[0], /^failing results: 4 FAIL, 1 TIMEOUT, 1 CRASH$/);
+});
+
+test("verdict: only expected failures and unsupported capabilities: CONFORMANT WITH DEVIATIONS", () => {
+  const c = applyExpectations(fixture.scenarios, allKnown);
+  const v = computeVerdict(c.results);
+  assert.equal(v.verdict, "CONFORMANT WITH DEVIATIONS");
+  assert.equal(v.counts["EXPECTED FAIL"], 6);
+  assert.deepEqual(v.unsupported, { 'driver "fixture" lacks fault-injection': 1 });
+  assert.deepEqual(v.failingRules, []);
+});
+
+test("verdict: all passing (or not testable) is CONFORMANT; gaps and cut-off runs are not", () => {
+  const ok = fixture.scenarios.filter((s) => s.status === "PASS" || s.status === "NOT TESTABLE");
+  assert.equal(computeVerdict(ok).verdict, "CONFORMANT");
+  const partial = computeVerdict(ok, { required: ["JL-018", "JL-098"] });
+  assert.equal(partial.verdict, "NOT CONFORMANT");
+  assert.deepEqual(partial.missingRules, ["JL-098"]);
+  assert.equal(computeVerdict(ok, { complete: false }).verdict, "NOT CONFORMANT");
+  assert.equal(computeVerdict([]).verdict, "NOT CONFORMANT");
+});
+
+test("required entries: testable, in the edition, cited by a scenario that runs in it", () => {
+  const catalogue = loadCatalogue(path.join(FIXTURES, "suite", "features", "catalogue.yaml"));
+  const suite = loadSuite(path.join(FIXTURES, "suite"));
+  assert.deepEqual(requiredRules(catalogue, suite, "current"), ["JL-018", "JL-019", "JL-023", "JL-028", "JL-029", "JL-098", "JL-103"]);
+  assert.deepEqual(requiredRules(catalogue, suite, "legacy"), ["JL-018", "JL-019", "JL-028", "JL-098", "JL-103", "JL-107"]);
+});
+
+// ------------------------------------------------------------------ end to end
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "joinleaf.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const product = (dir: string): ProductJson => JSON.parse(readFileSync(path.join(dir, "product.json"), "utf8"));
+const bundle = path.join(tmp, "bundle");
+let certified: ReturnType<typeof cli> | undefined;
+function certifyOnce() {
+  certified ??= cli("certify", "--driver", "simulator", "--run", RUN, "--out", bundle, "--quiet");
+  return certified;
+}
+
+test("certify runs the suite, prints a verdict and writes a complete bundle", () => {
+  const r = certifyOnce();
+  const p = product(bundle);
+  assert.equal(r.status, p.verdict === "NOT CONFORMANT" ? 1 : 0, r.stderr + r.stdout);
+  assert.match(r.stdout, new RegExp(`VERDICT: ${p.verdict}\\n`));
+  assert.match(r.stdout, new RegExp(`  ${p.scenarios} scenarios: `));
+  for (const f of ["product.json", "messages.ndjson", "junit.xml", "matrix.md", "matrix.json", "spec.md"]) assert.ok(existsSync(path.join(bundle, f)), f);
+  assert.equal(p.format, "joinleaf-certification-bundle/1");
+  assert.equal(p.driver, "simulator");
+  assert.equal(p.edition, "current");
+  assert.equal(p.run, RUN);
+  assert.equal(p.expectations, null);
+  assert.ok(p.implementation.protocols.length > 0 && p.implementation.providers.length > 0);
+  assert.equal(p.environment.node, process.version);
+  assert.equal(p.suite.version, JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
+  assert.match(p.suite.catalogue.sha256, /^[0-9a-f]{64}$/);
+  assert.ok(Object.keys(p.suite.features).every((f) => f.startsWith("features/") && f.endsWith(".feature")));
+  assert.match(p.suite.combined, /^[0-9a-f]{64}$/);
+  assert.equal(p.scenarios, readRun(path.join(bundle, "messages.ndjson")).scenarios.length);
+  assert.ok(p.timestamps.runStarted && p.timestamps.runFinished && p.timestamps.bundled);
+  assert.deepEqual(p.missingRules, []);
+});
+
+test("verify accepts the bundle as written", () => {
+  certifyOnce();
+  const v = cli("verify", bundle);
+  assert.equal(v.status, 0, v.stdout + v.stderr);
+  assert.match(v.stdout, /verified \(\d+ checks\)/);
+  assert.ok(!/^FAIL/m.test(v.stdout));
+});
+
+function tampered(name: string, edit: (dir: string) => void): ReturnType<typeof cli> {
+  certifyOnce();
+  const dir = path.join(tmp, name);
+  cpSync(bundle, dir, { recursive: true });
+  edit(dir);
+  return cli("verify", dir);
+}
+const editJson = (f: string, edit: (j: any) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const j = JSON.parse(readFileSync(f, "utf8"));
+  edit(j);
+  writeFileSync(f, JSON.stringify(j, null, 2));
+};
+
+test("verify rejects a bundle whose recorded counts were edited", () => {
+  const v = tampered("counts", (d) => editJson(path.join(d, "product.json"), (p) => { p.counts.PASS -= 1; p.counts.FAIL += 1; }));
+  assert.equal(v.status, 1, v.stdout);
+  assert.match(v.stdout, /^FAIL recorded counts match the results: PASS: recorded \d+, found \d+; FAIL: recorded \d+, found \d+$/m);
+});
+
+test("verify rejects a bundle whose messages were edited (a passed step made failed)", () => {
+  const v = tampered("messages", (d) => {
+    const f = path.join(d, "messages.ndjson");
+    const lines = readFileSync(f, "utf8").split("\n");
+    const i = lines.findIndex((l) => l.startsWith('{"testStepFinished"') && l.includes('"status":"PASSED"'));
+    lines[i] = lines[i].replace('"status":"PASSED"', '"status":"FAILED"');
+    writeFileSync(f, lines.join("\n"));
+  });
+  assert.equal(v.status, 1, v.stdout);
+  assert.match(v.stdout, /^FAIL bundle files match their recorded sha256: messages\.ndjson changed since bundling/m);
+  assert.match(v.stdout, /^FAIL recorded counts match the results/m);
+});
+
+test("verify rejects a bundle whose feature hash was edited", () => {
+  const v = tampered("feature-hash", (d) => editJson(path.join(d, "product.json"), (p) => {
+    const first = Object.keys(p.suite.features)[0];
+    p.suite.features[first] = "0".repeat(64);
+  }));
+  assert.equal(v.status, 1, v.stdout);
+  assert.match(v.stdout, /^FAIL suite hashes match the current suite .*: features\/[^ ]+\.feature differs/m);
+  assert.match(v.stdout, /^FAIL the features in messages\.ndjson are the ones product\.json hashed/m);
+});
+
+test("verify rejects a bundle whose matrix column was edited, or that lacks a file", () => {
+  const m = tampered("matrix", (d) => editJson(path.join(d, "matrix.json"), (j) => {
+    const row = j.rows.find((r: { cells: Array<{ status: string | null }> }) => r.cells[0].status === "PASS");
+    row.cells[0].status = "FAIL";
+  }));
+  assert.equal(m.status, 1, m.stdout);
+  assert.match(m.stdout, /^FAIL matrix\.json agrees with the results: JL-\d+: recorded FAIL/m);
+  const j = tampered("no-junit", (d) => rmSync(path.join(d, "junit.xml")));
+  assert.equal(j.status, 1);
+  assert.match(j.stdout, /^FAIL required files present: missing: junit\.xml/m);
+});
+
+test("certify with expectations: an expected failure that passes makes it NOT CONFORMANT (exit 1); the bundle still verifies", () => {
+  certifyOnce();
+  const passing = readRun(path.join(bundle, "messages.ndjson")).scenarios.find((s) => s.status === "PASS")!;
+  const exp = path.join(tmp, "stale.yaml");
+  writeFileSync(exp, `implementation: Simulator with a stale expectation\ndriver: simulator\nentries:\n  - scenario: ${JSON.stringify(passing.key)}\n    expected: FAIL\n    note: fixed long ago\n`);
+  const r = cli("certify", "--driver", "simulator", "--run", `${RUN}-x`, "--expectations", exp, "--quiet");
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /VERDICT: NOT CONFORMANT/);
+  assert.ok(r.stdout.includes(`UNEXPECTED PASS: ${passing.key}`));
+  const b = path.join(ROOT, "reports", `${RUN}-x`, "bundle");
+  assert.equal(product(b).expectations?.implementation, "Simulator with a stale expectation");
+  assert.equal(readFileSync(path.join(b, "expectations.yaml"), "utf8"), readFileSync(exp, "utf8"));
+  const v = cli("verify", b);
+  assert.equal(v.status, 0, v.stdout);
+  // The matrix of that run folder applies the bundle's expectations by itself.
+  const [run] = loadRuns([path.join(ROOT, "reports", `${RUN}-x`)]);
+  assert.equal(run.results.find((s) => s.key === passing.key)?.status, "UNEXPECTED PASS");
+});
+
+test("certify and verify usage errors exit 2 with one line", () => {
+  for (const args of [["certify"], ["certify", "--driver", "nope"], ["certify", "--driver", "simulator", "--edition", "old"], ["certify", "--driver", "simulator", "--expectations", path.join(FIXTURES, "expectations", "bad-entry.yaml")], ["verify"], ["verify", path.join(tmp, "absent")]]) {
+    const r = cli(...args);
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /^joinleaf: [^\n]+\n/);
+    assert.ok(!/\n\s+at /.test(r.stderr));
+  }
+  const wrongDriver = path.join(tmp, "wine.yaml");
+  writeFileSync(wrongDriver, "implementation: Wine\ndriver: wine\nentries: []\n");
+  const r = cli("certify", "--driver", "simulator", "--expectations", wrongDriver);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /is for driver "wine", not "simulator"/);
+});
