@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { buildAllureReport, JAVA_HELP, javaProblem } from "../report/allure";
+import { buildAllureReports, JAVA_HELP, javaProblem } from "../report/allure";
 import { loadSelectedRuns, loadSuiteAndCatalogue, RUN_OPTIONS, RUN_USAGE, writeOut } from "../report/common";
 import { esc, page } from "../report/html";
 import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../report/matrix";
@@ -47,8 +47,9 @@ export async function run(args: string[]): Promise<number> {
       for (const r of runs) allure.push({ run: r, note: "needs Java" });
     } else {
       const a0 = Date.now();
-      for (const r of runs) {
-        const o = buildAllureReport(path.dirname(r.info.source));
+      const outcomes = await buildAllureReports(runs.map((r) => path.dirname(r.info.source)));
+      runs.forEach((r, i) => {
+        const o = outcomes[i];
         if (o.ok) {
           written.push(o.message);
           allure.push({ run: r, href: path.relative(out, path.join(o.reportDir!, "index.html")) });
@@ -56,7 +57,7 @@ export async function run(args: string[]): Promise<number> {
           process.stdout.write(`${o.message}\n`);
           allure.push({ run: r, note: o.message });
         }
-      }
+      });
       tAllure = Date.now() - a0;
     }
   }
