@@ -1,12 +1,18 @@
 // `joinleaf conformance`: run the suite against one driver.
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { runConformance } from "../conformance";
+import { reportDir, runConformance } from "../conformance";
+import { applyExpectations, describeComparison, ExpectationsError, loadExpectations } from "../expectations";
+import { UsageError } from "../usage-error";
+import { readRun } from "../results";
 
 export const summary = "run the feature suite against a driver and write reports/<run>/";
 export const usage = `  --driver NAME        which implementation to test (default: simulator)
   --edition E          current (default) or legacy: which reading of the reference text
   --run NAME           report folder name (default: <driver>, or <driver>-legacy)
   --tags EXPR          only scenarios matching this Cucumber tag expression
+  --expectations FILE  known deviations (default: expectations/<driver>.yaml when it exists);
+                       the run then passes exactly when its results match the file
   --quiet              print a summary instead of a progress line
   remote driver only:
   --agent CMD          command that starts an agent on stdio (default: a local agent hosting the simulator)
@@ -25,6 +31,7 @@ export async function run(args: string[]): Promise<number> {
       edition: { type: "string", default: "current" },
       run: { type: "string" },
       tags: { type: "string" },
+      expectations: { type: "string" },
       quiet: { type: "boolean", default: false },
       agent: { type: "string" },
       launch: { type: "string" },
@@ -35,7 +42,7 @@ export async function run(args: string[]): Promise<number> {
     },
     strict: true,
   });
-  const passed = await runConformance({
+  const options = {
     driver: values.driver as string,
     edition: values.edition as string,
     run: values.run,
@@ -49,8 +56,33 @@ export async function run(args: string[]): Promise<number> {
       callTimeoutMs: values["call-timeout"],
       provider: values.provider,
     }),
-  });
-  return passed ? 0 : 1;
+  };
+  const file = values.expectations ?? defaultExpectations(options.driver);
+  // Read the file before the run, so a broken one is reported without running anything.
+  let expectations;
+  try {
+    expectations = file ? loadExpectations(file) : undefined;
+  } catch (e) {
+    if (e instanceof ExpectationsError) throw new UsageError(e.message);
+    throw e;
+  }
+  const passed = await runConformance(options);
+  if (!expectations) return passed ? 0 : 1;
+
+  const comparison = applyExpectations(readRun(reportDir(options)).scenarios, expectations);
+  for (const line of describeComparison(comparison)) process.stdout.write(`${line}\n`);
+  const matches = comparison.newFailures.length === 0 && comparison.unexpectedPasses.length === 0;
+  process.stdout.write(
+    `expectations ${file}: ${comparison.expectedFailures.length} expected failures, ` +
+      `${comparison.newFailures.length} new failures, ${comparison.unexpectedPasses.length} unexpected passes: ` +
+      `${matches ? "the results match" : "the results DO NOT match"}\n`,
+  );
+  return matches ? 0 : 1;
+}
+
+function defaultExpectations(driver: string): string | undefined {
+  const file = `expectations/${driver}.yaml`;
+  return existsSync(file) ? file : undefined;
 }
 
 function definedOnly(o: Record<string, string | undefined>): Record<string, string> {

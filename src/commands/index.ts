@@ -8,6 +8,7 @@ export interface Command {
 export const COMMANDS: Record<string, () => Command> = {
   conformance: () => require("./conformance"),
   agent: () => require("./agent"),
+  expectations: () => require("./expectations"),
   report: () => require("./report"),
   matrix: () => require("./matrix"),
   trace: () => require("./trace"),

@@ -1,0 +1,50 @@
+// `joinleaf expectations`: write an implementation's expectations file from one of its runs,
+// so that every current deviation is recorded and a later run complains when one changes.
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import YAML from "yaml";
+import { readRun, ScenarioResult } from "../results";
+import { UsageError } from "../usage-error";
+
+export const summary = "write an expectations file from a run's failures (review it, then commit it)";
+export const usage = `  --from RUN           the run folder (reports/<run>) or its messages.ndjson (required)
+  --implementation T   what was tested, e.g. "Wine 8.0 ws2_32" (required)
+  --driver NAME        the driver the file is for (default: the run's driver)
+  --out FILE           where to write (default: standard output)`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { from: { type: "string" }, implementation: { type: "string" }, driver: { type: "string" }, out: { type: "string" } },
+    strict: true,
+  });
+  if (!values.from || !values.implementation) throw new UsageError("--from and --implementation are required");
+  const run = readRun(values.from);
+  const driver = values.driver ?? run.info.driver;
+  if (!driver) throw new UsageError("the run does not say which driver it used: give --driver");
+  const deviations = run.scenarios.filter((r) => r.status === "FAIL" || r.status === "TIMEOUT" || r.status === "CRASH");
+  const text = render(values.implementation, driver, deviations);
+  if (values.out) writeFileSync(values.out, text);
+  else process.stdout.write(text);
+  process.stderr.write(`${deviations.length} deviations recorded out of ${run.scenarios.length} scenarios\n`);
+  return 0;
+}
+
+function render(implementation: string, driver: string, deviations: ScenarioResult[]): string {
+  const entries = deviations.map((r) => ({
+    scenario: r.key,
+    expected: r.status,
+    ...(r.observed ? { observed: r.observed } : {}),
+    note: firstLine(r.message),
+  }));
+  const header =
+    `# Known deviations of ${implementation} from the WSAJoinLeaf suite.\n` +
+    `# Written by "joinleaf expectations" from a real run; a run passes exactly when its results\n` +
+    `# match this file. A scenario listed here that starts passing is reported as UNEXPECTED PASS.\n`;
+  return header + YAML.stringify({ implementation, driver, entries }, { lineWidth: 0 });
+}
+
+function firstLine(message: string | undefined): string {
+  const line = (message ?? "").split("\n").find((l) => l.trim()) ?? "";
+  return line.trim().slice(0, 200);
+}
