@@ -9,6 +9,7 @@ export const COMMANDS: Record<string, () => Command> = {
   conformance: () => require("./conformance"),
   agent: () => require("./agent"),
   expectations: () => require("./expectations"),
+  equivalence: () => require("./equivalence"),
   report: () => require("./report"),
   matrix: () => require("./matrix"),
   trace: () => require("./trace"),

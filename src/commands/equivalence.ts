@@ -1,0 +1,59 @@
+// `joinleaf equivalence`: the suite through remote -> agent -> simulator must give every scenario
+// the same result as the in-process simulator. A difference is a bug in the protocol path.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { runConformance } from "../conformance";
+import { readRun, ScenarioResult } from "../results";
+import { UsageError } from "../usage-error";
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { defaultRunName } = require("../profile") as typeof import("../profile");
+
+export const summary = "check that the suite through an agent gives the in-process simulator's results";
+export const usage = `  --edition E          current (default) or legacy
+  --quiet              print a summary instead of a progress line
+  uses reports/simulator[-legacy]/ when present (else runs it first); writes reports/remote-simulator[-legacy]/
+  exit: 0 identical, 1 a scenario differs`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { edition: { type: "string", default: "current" }, quiet: { type: "boolean", default: false } },
+    strict: true,
+  });
+  const edition = values.edition as string;
+  if (edition !== "current" && edition !== "legacy") throw new UsageError(`unknown edition "${edition}"`);
+  const reference = defaultRunName("simulator", edition);
+  if (!existsSync(path.join("reports", reference, "messages.ndjson"))) {
+    await runConformance({ driver: "simulator", edition, quiet: values.quiet });
+  }
+  const remote = defaultRunName("remote-simulator", edition);
+  await runConformance({ driver: "remote", edition, run: remote, quiet: values.quiet });
+
+  const differences = compare(readRun(path.join("reports", reference)).scenarios, readRun(path.join("reports", remote)).scenarios);
+  for (const d of differences) process.stdout.write(`DIFFERENT ${d}\n`);
+  const count = readRun(path.join("reports", reference)).scenarios.length;
+  process.stdout.write(
+    differences.length === 0
+      ? `equivalence (${edition}): all ${count} scenarios have the same result in process and through the agent\n`
+      : `equivalence (${edition}): ${differences.length} of ${count} scenarios differ\n`,
+  );
+  return differences.length === 0 ? 0 : 1;
+}
+
+/** Scenario by scenario: same status, same observed error. */
+export function compare(local: ScenarioResult[], remote: ScenarioResult[]): string[] {
+  const out: string[] = [];
+  const byKey = (rs: ScenarioResult[]) => new Map(rs.map((r) => [`${r.key}:${r.line}`, r]));
+  const a = byKey(local);
+  const b = byKey(remote);
+  for (const [key, r] of a) {
+    const other = b.get(key);
+    if (!other) out.push(`${key}: ran in process only`);
+    else if (other.status !== r.status || other.observed !== r.observed) {
+      out.push(`${key}: in process ${r.status}${r.observed ? ` (${r.observed})` : ""}, through the agent ${other.status}${other.observed ? ` (${other.observed})` : ""}`);
+    }
+  }
+  for (const key of b.keys()) if (!a.has(key)) out.push(`${key}: ran through the agent only`);
+  return out;
+}
