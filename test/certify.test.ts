@@ -1,13 +1,13 @@
 // Certification: the verdict rules (on the fixture run), and certify + verify end to end on the
 // simulator, including bundles tampered with after the fact.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { applyExpectations, parseExpectations } from "../src/expectations";
-import { computeVerdict, ProductJson, requiredRules } from "../src/report/certification";
+import { computeVerdict, ProductJson, requiredRules, verifyBundle } from "../src/report/certification";
 import { loadCatalogue } from "../src/report/catalogue";
 import { loadRuns } from "../src/report/runs";
 import { loadSuite } from "../src/report/suite";
@@ -118,12 +118,15 @@ test("verify accepts the bundle as written", () => {
   assert.ok(!/^FAIL/m.test(v.stdout));
 });
 
-function tampered(name: string, edit: (dir: string) => void): ReturnType<typeof cli> {
+/** Verifies an edited copy of the bundle in process (the CLI's exit code is checked once, below). */
+function tampered(name: string, edit: (dir: string) => void): { status: number; stdout: string; dir: string } {
   certifyOnce();
   const dir = path.join(tmp, name);
   cpSync(bundle, dir, { recursive: true });
   edit(dir);
-  return cli("verify", dir);
+  const checks = verifyBundle(dir, loadCatalogue(path.join(ROOT, "features", "catalogue.yaml")), loadSuite(ROOT));
+  const stdout = checks.map((c) => `${c.ok ? "ok  " : "FAIL"} ${c.what}${c.detail ? `: ${c.detail}` : ""}\n`).join("");
+  return { status: checks.every((c) => c.ok) ? 0 : 1, stdout, dir };
 }
 const editJson = (f: string, edit: (j: any) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
   const j = JSON.parse(readFileSync(f, "utf8"));
@@ -135,6 +138,10 @@ test("verify rejects a bundle whose recorded counts were edited", () => {
   const v = tampered("counts", (d) => editJson(path.join(d, "product.json"), (p) => { p.counts.PASS -= 1; p.counts.FAIL += 1; }));
   assert.equal(v.status, 1, v.stdout);
   assert.match(v.stdout, /^FAIL recorded counts match the results: PASS: recorded \d+, found \d+; FAIL: recorded \d+, found \d+$/m);
+  const c = cli("verify", v.dir);
+  assert.equal(c.status, 1, c.stdout + c.stderr);
+  assert.ok(c.stdout.includes(v.stdout.split("\n").find((l) => l.startsWith("FAIL"))!));
+  assert.match(c.stdout, /FAILED verification \(1 of \d+ checks\)/);
 });
 
 test("verify rejects a bundle whose messages were edited (a passed step made failed)", () => {
@@ -191,16 +198,32 @@ test("certify with expectations: an expected failure that passes makes it NOT CO
   assert.equal(run.results.find((s) => s.key === passing.key)?.status, "UNEXPECTED PASS");
 });
 
-test("certify and verify usage errors exit 2 with one line", () => {
-  for (const args of [["certify"], ["certify", "--driver", "nope"], ["certify", "--driver", "simulator", "--edition", "old"], ["certify", "--driver", "simulator", "--expectations", path.join(FIXTURES, "expectations", "bad-entry.yaml")], ["verify"], ["verify", path.join(tmp, "absent")]]) {
-    const r = cli(...args);
-    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
-    assert.match(r.stderr, /^joinleaf: [^\n]+\n/);
-    assert.ok(!/\n\s+at /.test(r.stderr));
-  }
+function cliAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(ROOT, "bin", "joinleaf.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 }, (err, stdout, stderr) =>
+      resolve({ status: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+test("certify and verify usage errors exit 2 with one line", async () => {
   const wrongDriver = path.join(tmp, "wine.yaml");
   writeFileSync(wrongDriver, "implementation: Wine\ndriver: wine\nentries: []\n");
-  const r = cli("certify", "--driver", "simulator", "--expectations", wrongDriver);
-  assert.equal(r.status, 2);
-  assert.match(r.stderr, /is for driver "wine", not "simulator"/);
+  const cases: Array<[string[], RegExp]> = [
+    [["certify"], /needs --driver NAME/],
+    [["certify", "--driver", "nope"], /unknown driver "nope"/],
+    [["certify", "--driver", "simulator", "--edition", "old"], /unknown edition "old"/],
+    [["certify", "--driver", "simulator", "--expectations", path.join(FIXTURES, "expectations", "bad-entry.yaml")], /bad-entry\.yaml: entry 1: no scenario/],
+    [["certify", "--driver", "simulator", "--expectations", wrongDriver], /is for driver "wine", not "simulator"/],
+    [["verify"], /needs exactly one bundle folder/],
+    [["verify", path.join(tmp, "absent")], /no bundle folder at/],
+  ];
+  const results = await Promise.all(cases.map(([args]) => cliAsync(...args)));
+  results.forEach((r, i) => {
+    const [args, re] = cases[i];
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /^joinleaf: [^\n]+\n/);
+    assert.match(r.stderr, re);
+    assert.ok(!/\n\s+at /.test(r.stderr));
+  });
 });
