@@ -145,7 +145,7 @@ Feature: Error codes
       Given a c_root socket "root"
       And a peer "B" that accepts joins
       When "root" joins "B" with:
-        | sending token rate    | 1000                  |
+        | sending token rate    | 1000                   |
         | provider-specific QOS | 4 bytes declared as 16 |
       Then the join fails with WSAEFAULT
       And peer "B" saw 0 join requests
@@ -157,7 +157,7 @@ Feature: Error codes
       Given a c_root socket "root" that creates a socket group
       And a peer "B" that accepts joins
       When "root" joins "B" with:
-        | group sending token rate    | 1000                  |
+        | group sending token rate    | 1000                   |
         | group provider-specific QOS | 4 bytes declared as 16 |
       Then the join fails with WSAEFAULT
       And peer "B" saw 0 join requests

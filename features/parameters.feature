@@ -52,8 +52,8 @@ Feature: What each parameter means
       Then the join <outcome>
 
       Examples:
-        | namelen | unit                 | outcome              |
-        | 16      | bytes                | succeeds             |
+        | namelen | unit                    | outcome              |
+        | 16      | bytes                   | succeeds             |
         | 8       | counted in 16-bit words | fails with WSAEFAULT |
         | 4       | counted in 32-bit words | fails with WSAEFAULT |
 
