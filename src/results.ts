@@ -119,7 +119,8 @@ export function observedError(message: string | undefined): string | undefined {
     /failed with (WSA[A-Z_0-9]+|NO_ERROR)/,
     /\bsucceeded where\b/,
     /\bwith (WSA[A-Z_0-9]+|NO_ERROR)\b/,
-    /\bgot (?:\w+ )?(WSA[A-Z_0-9]+)/,
+    /\bgot (?:\w+ )?\(?(WSA[A-Z_0-9]+|NO_ERROR)\b/,
+    /\banswered (WSA[A-Z_0-9]+|NO_ERROR)\b/,
   ];
   for (const p of patterns) {
     const m = p.exec(message);

@@ -142,6 +142,8 @@ test("observed and wanted errors in the harness's failure messages", () => {
   assert.equal(observedError("WSAJoinLeaf failed with WSAEINVAL (10022), not WSAEISCONN"), "WSAEINVAL");
   assert.equal(observedError("WSAJoinLeaf succeeded where WSAEISCONN was expected"), "success");
   assert.equal(observedError('"s" got FD_CONNECT with WSAECONNREFUSED, not no error'), "WSAECONNREFUSED");
+  assert.equal(observedError('"root" got FD_CONNECT (NO_ERROR)'), "NO_ERROR");
+  assert.equal(observedError('a recv on "to B" answered WSAEWOULDBLOCK (10035)'), "WSAEWOULDBLOCK");
   assert.equal(observedError("the guard bytes after the callee buffer were overwritten"), undefined);
   assert.equal(expectedErrorIn("WSAJoinLeaf failed with WSAEINVAL (10022), not WSAEISCONN"), "WSAEISCONN");
   assert.equal(expectedErrorIn("WSAJoinLeaf succeeded where WSAEISCONN was expected"), "WSAEISCONN");

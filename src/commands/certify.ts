@@ -1,6 +1,6 @@
 // `joinleaf certify`: run the suite against a driver, decide a verdict, and write a
 // certification bundle that `joinleaf verify` can check later (format: docs/reports.md).
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -24,7 +24,18 @@ export const usage = `  --driver NAME        which implementation to certify (re
   --out DIR            bundle folder (default: reports/<run>/bundle)
   --tags EXPR          only scenarios matching this tag expression (a partial run is NOT CONFORMANT)
   --quiet              print a summary instead of a progress line
+  --agent, --launch, --connect, --token, --call-timeout, --provider: as for conformance
   exit: 0 CONFORMANT or CONFORMANT WITH DEVIATIONS, 1 NOT CONFORMANT, 2 usage error`;
+
+/** Driver options, passed through as `conformance` passes them. */
+const DRIVER_OPTIONS = {
+  agent: "agent",
+  launch: "launch",
+  connect: "connect",
+  token: "token",
+  "call-timeout": "callTimeoutMs",
+  provider: "provider",
+} as const;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -37,11 +48,17 @@ export async function run(args: string[]): Promise<number> {
       out: { type: "string" },
       tags: { type: "string" },
       quiet: { type: "boolean", default: false },
+      ...Object.fromEntries(Object.keys(DRIVER_OPTIONS).map((k) => [k, { type: "string" as const }])),
     },
     strict: true,
   });
   if (!values.driver) throw new UsageError("certify needs --driver NAME");
-  const options = { driver: values.driver, edition: values.edition as string, run: values.run, tags: values.tags, quiet: values.quiet };
+  const driverOptions: Record<string, string> = {};
+  for (const [flag, key] of Object.entries(DRIVER_OPTIONS)) {
+    const v = (values as Record<string, unknown>)[flag];
+    if (typeof v === "string") driverOptions[key] = v;
+  }
+  const options = { driver: values.driver, edition: values.edition as string, run: values.run, tags: values.tags, quiet: values.quiet, driverOptions };
   checkOptions(options);
   const { catalogue, suite } = loadSuiteAndCatalogue();
   let expectations: Expectations | undefined;
@@ -49,6 +66,9 @@ export async function run(args: string[]): Promise<number> {
     const file = values.expectations;
     expectations = asUsage(() => loadExpectations(file, { rules: new Set(catalogue.byId.keys()), scenarios: new Set(suite.scenarios.map((s) => s.key)) }));
     if (expectations.driver !== values.driver) throw new UsageError(`${file} is for driver "${expectations.driver}", not "${values.driver}"`);
+  }
+  if (!expectations && existsSync(`expectations/${values.driver}.yaml`)) {
+    process.stdout.write(`note: expectations/${values.driver}.yaml exists but certify uses expectations only when given (--expectations); certifying without\n`);
   }
   const runDir = reportDir(options);
   const out = values.out ?? path.join(runDir, "bundle");
@@ -87,7 +107,7 @@ export async function run(args: string[]): Promise<number> {
     failingRules: verdict.failingRules,
     missingRules: verdict.missingRules,
     requiredRules: required,
-    implementation: await describeImplementation(options.driver, options.edition as Edition),
+    implementation: await describeImplementation(options.driver, options.edition as Edition, driverOptions),
     expectations: expectations
       ? { file: expectations.file, implementation: expectations.implementation, driver: expectations.driver, entries: expectations.entries.length, sha256: files["expectations.yaml"] }
       : null,
@@ -115,12 +135,17 @@ export async function run(args: string[]): Promise<number> {
   return verdict.verdict === "NOT CONFORMANT" ? 1 : 0;
 }
 
-async function describeImplementation(driverName: string, edition: Edition): Promise<ProductJson["implementation"]> {
-  const info: ProductJson["implementation"] = { driver: driverName, version: null, providers: [], protocols: [] };
+/** What the driver says about the implementation: its protocol entries and its `implementation` map. */
+async function describeImplementation(driverName: string, edition: Edition, options: Record<string, string>): Promise<ProductJson["implementation"]> {
+  const info: ProductJson["implementation"] = { driver: driverName, version: null, details: {}, providers: [], protocols: [] };
   let driver: Awaited<ReturnType<typeof createDriver>> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("no answer within 60 s")), 60_000);
+  });
   try {
-    driver = await createDriver(driverName, { edition });
-    const protocols = await driver.protocols();
+    driver = await Promise.race([createDriver(driverName, { edition, options }), timeout]);
+    const protocols = await Promise.race([driver.protocols(), timeout]);
     info.protocols = protocols.map((p) => ({
       id: p.id,
       name: p.name,
@@ -130,15 +155,13 @@ async function describeImplementation(driverName: string, edition: Edition): Pro
       traits: [...protocolTraits(p)].sort(),
     }));
     info.providers = [...new Set(protocols.map((p) => p.providerId))];
-    // Not part of the driver contract yet: a driver may say which build it tests.
-    const d = driver as unknown as { implementationVersion?: string | (() => Promise<string> | string); version?: string };
-    const v = typeof d.implementationVersion === "function" ? await d.implementationVersion() : d.implementationVersion ?? d.version;
-    info.version = typeof v === "string" ? v : null;
+    info.details = { ...(driver.implementation ?? {}) };
+    info.version = info.details.version ?? info.details.wine ?? info.details.winsockVersion ?? null;
   } catch (err) {
     info.error = `could not ask the driver: ${(err as Error).message}`;
   } finally {
+    clearTimeout(timer);
     await driver?.dispose().catch(() => undefined);
   }
   return info;
 }
-

@@ -87,7 +87,10 @@ export interface ProductJson {
   requiredRules: string[];
   implementation: {
     driver: string;
+    /** From `details`: version, else wine, else winsockVersion; null when the driver says none. */
     version: string | null;
+    /** The driver's own description of what is under test (Driver.implementation). */
+    details: Record<string, string>;
     providers: string[];
     protocols: ProtocolSummary[];
     error?: string;
