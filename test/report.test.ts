@@ -128,3 +128,16 @@ test("spec of the real suite: every catalogue entry and every scenario block app
   for (const b of real.blocks) assert.ok(md.includes(b.gherkin), `${b.uri}:${b.line}`);
   assert.deepEqual(s.unknownIds, [], "features cite IDs the catalogue lacks");
 });
+
+test("runs get expectations/<driver>.yaml by default, as conformance does; 'none' turns that off", () => {
+  const dir = path.join(FIXTURES, "expectations");
+  const [plain, wine] = loadRuns(discoverRuns(tmp), { defaultExpectationsDir: dir });
+  assert.equal(plain.info.driver, "fixture");
+  assert.equal(plain.expectations?.file, path.join(dir, "fixture.yaml"));
+  assert.match(plain.expectationsFrom ?? "", /the driver's default/);
+  assert.equal(plain.results.find((r) => r.name === "It passes")?.status, "UNEXPECTED PASS");
+  assert.equal(wine.expectations, undefined); // no wine.yaml there
+  const [off] = loadRuns(discoverRuns(tmp), { defaultExpectationsDir: dir, expectations: { plain: "none" } });
+  assert.equal(off.expectations, undefined);
+  assert.equal(off.results.find((r) => r.name === "It passes")?.status, "PASS");
+});

@@ -46,7 +46,9 @@ export const RUN_USAGE = `  [PATH...]            runs to include: run folders, m
                        (default: every reports/*/messages.ndjson)
   --reports DIR        where to look for runs (default: reports)
   --out DIR            where to write (default: the reports folder)
-  --expectations [RUN=]FILE   apply an expectations file to one run (or to all)`;
+  --expectations [RUN=]FILE   apply an expectations file to one run (or to all); FILE "none": no
+                       expectations (default: the run's certification bundle's, else
+                       expectations/<driver>.yaml as conformance uses it)`;
 
 export function loadSelectedRuns(positionals: string[], values: { reports?: string; expectations?: string[] }, catalogue: Catalogue): LoadedRun[] {
   return asUsage(() => {
@@ -57,6 +59,7 @@ export function loadSelectedRuns(positionals: string[], values: { reports?: stri
     }
     return loadRuns(paths, {
       expectations: expectationsMap(values.expectations),
+      defaultExpectationsDir: "expectations",
       // Only entry IDs are checked: a saved run may come from an older version of the features.
       known: { rules: new Set(catalogue.entries.map((e) => e.id)) },
     });

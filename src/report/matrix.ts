@@ -110,7 +110,7 @@ export function buildMatrix(runs: LoadedRun[], catalogue: Catalogue): Matrix {
       source: run.info.source,
       complete: run.info.complete,
       startedAt: run.info.startedAt,
-      expectations: run.expectations ? `${run.expectations.file} (${run.expectations.implementation})` : undefined,
+      expectations: run.expectations ? `${run.expectationsFrom ?? run.expectations.file}: ${run.expectations.implementation}` : undefined,
       scenarios: run.results.length,
       totals: countStatuses(run.results),
       entriesCovered: rows.filter((row) => row.cells[i].total > 0).length,

@@ -52,8 +52,13 @@ function matchingBundle(dir: string): string | undefined {
 }
 
 export interface LoadOptions {
-  /** Expectations per run name (or "*" for every run). */
+  /** Expectations per run name (or "*" for every run); "none" applies none. */
   expectations?: Record<string, string>;
+  /**
+   * Look for expectations/<driver>.yaml (in this folder) for runs that name their driver in
+   * run.json, as `joinleaf conformance` does by default.
+   */
+  defaultExpectationsDir?: string;
   known?: { rules?: Set<string>; scenarios?: Set<string> };
 }
 
@@ -85,14 +90,16 @@ export function loadRuns(paths: string[], o: LoadOptions = {}): LoadedRun[] {
     }
     const loaded: LoadedRun = { info: run.info, results: run.scenarios, sources: run.sources };
     const given = o.expectations?.[name] ?? o.expectations?.["*"];
-    const file = given ?? bundleExpectations;
+    const byDriver = o.defaultExpectationsDir && run.info.driver ? path.join(o.defaultExpectationsDir, `${run.info.driver}.yaml`) : undefined;
+    const fallback = bundleExpectations ?? (byDriver && existsSync(byDriver) ? byDriver : undefined);
+    const file = given === "none" ? undefined : given ?? fallback;
     if (file) {
       const exp = loadExpectations(file, o.known ?? {});
       const comparison = applyExpectations(run.scenarios, exp);
       loaded.expectations = exp;
       loaded.comparison = comparison;
       loaded.results = comparison.results;
-      loaded.expectationsFrom = given ? file : `${file} (from the run's certification bundle)`;
+      loaded.expectationsFrom = given ? file : file === bundleExpectations ? `${file} (from the run's certification bundle)` : `${file} (the driver's default, as conformance uses it)`;
     }
     return loaded;
   });
