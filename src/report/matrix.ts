@@ -169,7 +169,8 @@ export function renderMatrixMarkdown(m: Matrix, o: { specHref?: string } = {}): 
 }
 
 const MATRIX_CSS = `
-table.matrix td.entry { max-width: 460px; }
+table.matrix td.entry { max-width: 460px; min-width: 260px; position: sticky; left: 0; background: var(--bg); z-index: 0; }
+table.matrix thead th:first-child { position: sticky; left: 0; z-index: 2; }
 table.matrix td.entry .stmt { color: var(--muted); font-size: 12.5px; display: block; }
 table.matrix tr.totals th, table.matrix tr.totals td { background: #fafbfc; font-weight: 600; }
 table.matrix tr.totals.first th, table.matrix tr.totals.first td { border-top: 2px solid #9aa3ab; }
