@@ -1,5 +1,5 @@
 // Runs the feature suite against one driver and writes the run's reports.
-import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
+import { IRunConfiguration, ISupportCodeLibrary, loadConfiguration, loadSupport, runCucumber } from "@cucumber/cucumber/api";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { AGENT_ONLY_DRIVERS, knownDrivers } from "../drivers/index";
@@ -17,7 +17,6 @@ export interface ConformanceOptions {
   driverOptions?: Record<string, string>;
 }
 
-
 export function checkOptions(o: ConformanceOptions): void {
   if (AGENT_ONLY_DRIVERS.has(o.driver)) {
     throw new UsageError(`driver "${o.driver}" runs only inside an agent; use --driver native (Windows) or --driver wine (Linux)`);
@@ -26,6 +25,13 @@ export function checkOptions(o: ConformanceOptions): void {
     throw new UsageError(`unknown driver "${o.driver}"; known drivers: ${knownDrivers().join(", ")}`);
   }
   if (!EDITIONS.includes(o.edition)) throw new UsageError(`unknown edition "${o.edition}"; choose ${EDITIONS.join(" or ")}`);
+}
+
+// Step definitions register themselves when first required, so a second run in the same process
+// (certify, equivalence) must reuse the library the first one loaded.
+let loadedSupport: ISupportCodeLibrary | undefined;
+async function supportCode(config: IRunConfiguration): Promise<ISupportCodeLibrary> {
+  return (loadedSupport ??= await loadSupport(config));
 }
 
 export function reportDir(o: ConformanceOptions): string {
@@ -40,7 +46,8 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
     provided: profile({ driver: o.driver, edition: o.edition, run: o.run, tags: o.tags, quiet: o.quiet, driverOptions: o.driverOptions }),
     file: false,
   });
-  const { success } = await runCucumber(runConfiguration).finally(closeAllConnections);
+  const support = await supportCode(runConfiguration);
+  const { success } = await runCucumber({ ...runConfiguration, support }).finally(closeAllConnections);
   process.stdout.write(`reports written to ${reportDir(o)}/ (messages.ndjson, report.html, junit.xml)\n`);
   return success;
 }

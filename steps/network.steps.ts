@@ -54,10 +54,11 @@ When(/^"([^"]+)" (accepts|admits) the waiting leaf(?: with WSAAccept)?(?: answer
     const s = this.socket(root);
     const result =
       how === "accepts" && !calleeBytes
-        ? await this.untilSettled(this.driver.accept(s.sock), "accept")
+        ? await this.untilSettled(this.driver.accept(s.sock), "accept", s.blocking)
         : (await this.untilSettled(
             this.driver.wsaAccept(s.sock, { verdict: "accept", calleeData: calleeBytes ? patternBytes(Number(calleeBytes), CALLEE_SEED) : undefined }),
             "WSAAccept",
+            s.blocking,
           )).result;
     this.record(how === "accepts" ? "accept" : "WSAAccept", result);
     if (result.ok) this.adopt(leafName ?? `${root}#accepted${this.sockets.size}`, result.value, s.host, s);
@@ -72,6 +73,7 @@ When(
     const out = await this.untilSettled(
       this.driver.wsaAccept(r.sock, { verdict: "accept", joinInside: { s: this.socket(socket).sock, args } }),
       "WSAAccept",
+      r.blocking,
     );
     this.record("WSAAccept", out.result);
     if (out.result.ok) this.adopt(`${root}#accepted${this.sockets.size}`, out.result.value, r.host, r);
@@ -84,7 +86,8 @@ When(
 );
 
 When("{string} rejects the waiting leaf with WSAAccept", async function (this: JoinLeafWorld, root: string) {
-  const out = await this.untilSettled(this.driver.wsaAccept(this.socket(root).sock, { verdict: "reject" }), "WSAAccept");
+  const r = this.socket(root);
+  const out = await this.untilSettled(this.driver.wsaAccept(r.sock, { verdict: "reject" }), "WSAAccept", r.blocking);
   this.record("WSAAccept", out.result);
 });
 

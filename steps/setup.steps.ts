@@ -18,6 +18,7 @@ Given("a socket {string} opened without multipoint flags", async function (this:
 
 Given("{string} is in nonblocking mode", async function (this: JoinLeafWorld, name: string) {
   await this.expectOk("ioctlsocket(FIONBIO)", await this.driver.setNonBlocking(this.socket(name).sock, true));
+  this.socket(name).blocking = false;
 });
 
 Given(/^"([^"]+)" is bound to port (\d+) of (its host|the wildcard) address$/, async function (this: JoinLeafWorld, name, port, which) {

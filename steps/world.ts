@@ -45,6 +45,8 @@ export interface NamedSocket {
   host: string;
   role: "c_root" | "c_leaf" | "plain";
   registration: Registration;
+  /** Whether calls on it may wait for the network (FIONBIO off, no event registration). */
+  blocking: boolean;
 }
 
 /** A join the scenario started; blocking ones may still be running. */
@@ -139,13 +141,13 @@ export class JoinLeafWorld extends World<RunParameters> {
     const group = newGroup ? SG_UNCONSTRAINED_GROUP : 0;
     const created = await this.driver.socket({ host, protocol: this.protocol.id, flags: control | data, group });
     const sock = await this.expectOk(`WSASocket for "${name}"`, created);
-    this.sockets.set(name, { sock, host, role, registration: "none" });
+    this.sockets.set(name, { sock, host, role, registration: "none", blocking: true });
   }
 
   async createPlainSocket(name: string): Promise<void> {
     const created = await this.driver.socket({ host: DEFAULT_HOST, protocol: this.protocol.id, flags: 0 });
     const sock = await this.expectOk(`WSASocket for "${name}"`, created);
-    this.sockets.set(name, { sock, host: DEFAULT_HOST, role: "plain", registration: "none" });
+    this.sockets.set(name, { sock, host: DEFAULT_HOST, role: "plain", registration: "none", blocking: true });
   }
 
   /** Names a c_leaf socket the scenario got back; a name given earlier to the same descriptor gives way. */
@@ -159,7 +161,7 @@ export class JoinLeafWorld extends World<RunParameters> {
         this.seen.delete(other);
       }
     }
-    this.sockets.set(name, { sock, host, role: "c_leaf", registration: from?.registration ?? "none" });
+    this.sockets.set(name, { sock, host, role: "c_leaf", registration: from?.registration ?? "none", blocking: from?.blocking ?? true });
   }
 
   // ------------------------------------------------------------ joining
@@ -191,7 +193,7 @@ export class JoinLeafWorld extends World<RunParameters> {
 
   /** Waits for a join call to return, letting simulated time pass while it blocks. */
   async finishJoin(record: JoinRecord): Promise<JoinLeafOutcome> {
-    const outcome = await this.untilSettled(record.call, `WSAJoinLeaf on "${record.socket}"`);
+    const outcome = await this.untilSettled(record.call, `WSAJoinLeaf on "${record.socket}"`, this.socket(record.socket).blocking);
     this.last = { what: `WSAJoinLeaf on "${record.socket}"`, result: outcome.result };
     const s = this.socket(record.socket);
     // Keep hold of every new descriptor, named or not, so it is closed after the scenario.
@@ -224,8 +226,13 @@ export class JoinLeafWorld extends World<RunParameters> {
     return this.driver.calleeBuffer(outcome.callId);
   }
 
-  /** Lets time pass (in steps) until `call` settles; fails when it never does. */
-  async untilSettled<T>(call: Promise<T>, what: string): Promise<T> {
+  /**
+   * Lets time pass (in steps) until `call` settles; fails when it never does. A call on a
+   * nonblocking socket returns without waiting for the network, so no time is let pass for it:
+   * through an agent its answer takes a round trip, and time passing meanwhile would change it.
+   */
+  async untilSettled<T>(call: Promise<T>, what: string, blocking = true): Promise<T> {
+    if (!blocking) return call;
     let settled = false;
     const watched = call.finally(() => (settled = true));
     const virtual = this.driver.capabilities.has("virtual-clock");
@@ -248,6 +255,7 @@ export class JoinLeafWorld extends World<RunParameters> {
       how === "event-select" ? await this.driver.eventSelect(s.sock, mask) : await this.driver.asyncSelect(s.sock, ASYNC_MESSAGE, mask);
     await this.expectOk(how === "event-select" ? "WSAEventSelect" : "WSAAsyncSelect", result);
     s.registration = how;
+    s.blocking = false; // registering for network events makes a socket nonblocking
   }
 
   /** Collects the events the driver has for every named socket into `seen`. */
