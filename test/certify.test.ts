@@ -64,6 +64,13 @@ test("verdict: all passing (or not testable) is CONFORMANT; gaps and cut-off run
   assert.deepEqual(partial.missingRules, ["JL-098"]);
   assert.equal(computeVerdict(ok, { complete: false }).verdict, "NOT CONFORMANT");
   assert.equal(computeVerdict([]).verdict, "NOT CONFORMANT");
+  const unsupported = fixture.scenarios.filter((s) => s.status === "UNSUPPORTED");
+  assert.equal(computeVerdict(unsupported).verdict, "NOT CONFORMANT");
+  assert.match(computeVerdict(unsupported).reasons.join("\n"), /no scenario was exercised/);
+  const some = computeVerdict([...ok, ...unsupported], { required: ["JL-018", "JL-098"] });
+  assert.equal(some.verdict, "CONFORMANT WITH DEVIATIONS");
+  assert.deepEqual(some.unexercisedRules, ["JL-098"]);
+  assert.match(some.reasons.join("\n"), /1 required entry was not exercised at all \(every scenario UNSUPPORTED\): JL-098/);
 });
 
 test("required entries: testable, in the edition, cited by a scenario that runs in it", () => {
@@ -108,6 +115,7 @@ test("certify runs the suite, prints a verdict and writes a complete bundle", ()
   assert.equal(p.scenarios, readRun(path.join(bundle, "messages.ndjson")).scenarios.length);
   assert.ok(p.timestamps.runStarted && p.timestamps.runFinished && p.timestamps.bundled);
   assert.deepEqual(p.missingRules, []);
+  assert.ok(Array.isArray(p.unexercisedRules));
 });
 
 test("verify accepts the bundle as written", () => {

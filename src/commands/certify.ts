@@ -106,6 +106,7 @@ export async function run(args: string[]): Promise<number> {
     scenarios: verdict.scenarios,
     failingRules: verdict.failingRules,
     missingRules: verdict.missingRules,
+    unexercisedRules: verdict.unexercisedRules,
     requiredRules: required,
     implementation: await describeImplementation(options.driver, options.edition as Edition, driverOptions),
     expectations: expectations

@@ -22,6 +22,8 @@ export interface VerdictSummary {
   failingRules: string[];
   /** Required entries with no result at all in the run. */
   missingRules: string[];
+  /** Required entries whose every result is UNSUPPORTED or NOT TESTABLE: nothing checked them. */
+  unexercisedRules: string[];
   /** Why scenarios were UNSUPPORTED, with how many each. */
   unsupported: Record<string, number>;
   /** Why the verdict is what it is, one line each. */
@@ -43,6 +45,8 @@ export function computeVerdict(results: readonly ScenarioResult[], o: { required
   const failingRules = [...new Set(results.filter((r) => FAILING.has(r.status)).flatMap((r) => r.rules))].sort();
   const present = new Set(results.flatMap((r) => r.rules));
   const missingRules = (o.required ?? []).filter((id) => !present.has(id));
+  const exercised = new Set(results.filter((r) => r.status !== "UNSUPPORTED" && r.status !== "NOT TESTABLE").flatMap((r) => r.rules));
+  const unexercisedRules = (o.required ?? []).filter((id) => present.has(id) && !exercised.has(id));
   const unsupported: Record<string, number> = {};
   for (const r of results.filter((x) => x.status === "UNSUPPORTED")) unsupported[r.message ?? "no reason"] = (unsupported[r.message ?? "no reason"] ?? 0) + 1;
   const reasons: string[] = [];
@@ -51,17 +55,19 @@ export function computeVerdict(results: readonly ScenarioResult[], o: { required
   if (missingRules.length) reasons.push(`${missingRules.length} required entr${missingRules.length === 1 ? "y has" : "ies have"} no result (partial run?): ${missingRules.join(", ")}`);
   if (o.complete === false) reasons.push("the run did not finish (no testRunFinished message)");
   if (!results.length) reasons.push("no scenario ran");
+  else if (!results.some((r) => r.status !== "UNSUPPORTED" && r.status !== "NOT TESTABLE")) reasons.push("no scenario was exercised: every one was UNSUPPORTED or NOT TESTABLE");
   let verdict: Verdict;
   if (reasons.length) verdict = "NOT CONFORMANT";
   else if (counts["EXPECTED FAIL"] > 0 || counts.UNSUPPORTED > 0) {
     verdict = "CONFORMANT WITH DEVIATIONS";
     if (counts["EXPECTED FAIL"]) reasons.push(`${counts["EXPECTED FAIL"]} expected failure(s) listed in the expectations`);
     if (counts.UNSUPPORTED) reasons.push(`${counts.UNSUPPORTED} scenario(s) need capabilities the driver does not offer`);
+    if (unexercisedRules.length) reasons.push(`${unexercisedRules.length} required entr${unexercisedRules.length === 1 ? "y was" : "ies were"} not exercised at all (every scenario UNSUPPORTED): ${unexercisedRules.join(", ")}`);
   } else {
     verdict = "CONFORMANT";
     reasons.push("every scenario that ran passed (or is not testable)");
   }
-  return { verdict, counts, scenarios: results.length, failingRules, missingRules, unsupported, reasons };
+  return { verdict, counts, scenarios: results.length, failingRules, missingRules, unexercisedRules, unsupported, reasons };
 }
 
 export interface ProtocolSummary {
@@ -84,6 +90,7 @@ export interface ProductJson {
   scenarios: number;
   failingRules: string[];
   missingRules: string[];
+  unexercisedRules: string[];
   requiredRules: string[];
   implementation: {
     driver: string;
