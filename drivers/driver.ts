@@ -152,7 +152,11 @@ export interface SelectSets {
   except: Sock[];
 }
 
-/** A party on the network that the scenario programs (only with "programmable-peers"). */
+/**
+ * A party on the network. Every driver with a nonrooted protocol must offer "session" (the address
+ * of a multipoint session to join, nothing more); the other answers, and the peer* methods that
+ * observe or move a peer, need "programmable-peers".
+ */
 export interface PeerBehaviour {
   /**
    * accept: admits the join; refuse: rejects it; silent: never answers;

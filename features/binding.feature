@@ -3,7 +3,7 @@ Feature: Joining binds the socket
   bound to the wildcard address has its address fixed only when it joins; if that address is
   then taken, the join fails with WSAEADDRINUSE, unless the socket allows address reuse.
 
-  @req:JL-094 @req:JL-095 @needs:nonrooted-control @needs:programmable-peers
+  @req:JL-094 @req:JL-095 @needs:nonrooted-control
   Rule: An unbound socket gets a unique local address from the join and is bound afterwards
 
     Scenario: The leaf had no local address before and has one after
@@ -21,7 +21,7 @@ Feature: Joining binds the socket
       And "two" joins "group"
       Then "one" and "two" have different local addresses
 
-  @req:JL-096 @req:JL-099 @req:JL-100 @needs:nonrooted-control @needs:programmable-peers
+  @req:JL-096 @req:JL-099 @req:JL-100 @needs:nonrooted-control
   Rule: A wildcard bind whose address is fixed at join time can find it taken: WSAEADDRINUSE, unless reuse is allowed
 
     Background:

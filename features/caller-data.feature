@@ -42,7 +42,7 @@ Feature: lpCallerData goes to the peer with the join request
         | caller data | the most the protocol allows |
       Then the join succeeds
 
-  @req:JL-120 @needs:no-connect-data @needs:nonrooted-control @needs:programmable-peers
+  @req:JL-120 @needs:no-connect-data @needs:nonrooted-control
   Rule: Caller data on a provider without connect data fails with WSAEPROTONOSUPPORT
 
     Scenario: A leaf offers caller data to a multicast session

@@ -4,7 +4,7 @@ Feature: Error codes
   callee-data and caller-data causes of WSAEFAULT and WSAEPROTONOSUPPORT in their own features,
   WSAEOPNOTSUPP in qos.feature and the legacy WSAEWOULDBLOCK in nonblocking.feature.)
 
-  @req:JL-097 @needs:nonrooted-control @needs:programmable-peers
+  @req:JL-097 @needs:nonrooted-control
   Rule: Without a successful WSAStartup in force, the call fails with WSANOTINITIALISED
 
     Scenario: The application has cleaned up before joining
@@ -14,7 +14,7 @@ Feature: Error codes
       When "leaf" joins "group"
       Then the join fails with WSANOTINITIALISED
 
-  @req:JL-098 @needs:nonrooted-control @needs:fault-injection @needs:programmable-peers
+  @req:JL-098 @needs:nonrooted-control @needs:fault-injection
   Rule: A failed network subsystem makes the call fail with WSAENETDOWN
 
     Scenario: The network subsystem fails before the join
@@ -122,7 +122,7 @@ Feature: Error codes
         | NULL            |
         | invalid pointer |
 
-  @req:JL-109 @needs:nonrooted-control @needs:programmable-peers
+  @req:JL-109 @needs:nonrooted-control
   Rule: A namelen too small for the address fails with WSAEFAULT
 
     Scenario Outline: A 16-byte sockaddr_in with a namelen of <namelen>
@@ -162,7 +162,7 @@ Feature: Error codes
       Then the join fails with WSAEFAULT
       And peer "B" saw 0 join requests
 
-  @req:JL-114 @edition:current @needs:nonrooted-control @needs:programmable-peers
+  @req:JL-114 @edition:current @needs:nonrooted-control
   Rule: (current) A UDP socket opened without the c_leaf and d_leaf flags fails with WSAEINVAL
 
     Scenario: A plain UDP socket tries to join a multicast session
@@ -192,7 +192,7 @@ Feature: Error codes
       And peer "B" saw 0 join requests
       And peer "B" is not a member
 
-  @req:JL-118 @needs:nonrooted-control @needs:programmable-peers
+  @req:JL-118 @needs:nonrooted-control
   Rule: A descriptor that is not a socket fails with WSAENOTSOCK
 
     Scenario: The descriptor of a socket already closed

@@ -2,7 +2,7 @@ Feature: Joining again
   A socket that is already a member of the session cannot join it again. A root is the
   exception: it adds leaves one after another, with at most one join outstanding at a time.
 
-  @req:JL-023 @req:JL-115 @needs:nonrooted-control @needs:programmable-peers
+  @req:JL-023 @req:JL-115 @needs:nonrooted-control
   Rule: After a successful join, another join on the same c_leaf socket fails with WSAEISCONN
 
     Scenario: A leaf already in the session joins again

@@ -111,7 +111,7 @@ Feature: Nonblocking joins
       And the network settles
       Then "leaf" is notified of FD_CONNECT with no error
 
-  @req:JL-033 @needs:nonrooted-control @needs:programmable-peers
+  @req:JL-033 @needs:nonrooted-control
   Rule: The application learns that a nonblocking join has finished through its FD_CONNECT registration
 
     Scenario Outline: A leaf registered through <registration> is told when its join is over

@@ -8,7 +8,7 @@ Feature: What each parameter means
     Scenario: The description of s
       Then it is not testable: "describes the parameter; the requirement on it is JL-017 and the error for a non-socket JL-118"
 
-  @req:JL-017 @needs:nonrooted-control @needs:programmable-peers
+  @req:JL-017 @needs:nonrooted-control
   Rule: Only a socket opened with multipoint flags may be passed as s
 
     Scenario: A socket opened without multipoint flags cannot join
@@ -41,7 +41,7 @@ Feature: What each parameter means
     Scenario: A length without a unit
       Then it is not testable: "without a unit no value can be checked against the sentence; a too-small namelen is JL-109"
 
-  @req:JL-010 @edition:current @needs:nonrooted-control @needs:programmable-peers
+  @req:JL-010 @edition:current @needs:nonrooted-control
   Rule: (current) namelen counts bytes
 
     Scenario Outline: A 16-byte sockaddr_in given with a namelen of <namelen> (<unit>)

@@ -97,7 +97,7 @@ Feature: Quality of service at join time
       Then the join fails with WSAEOPNOTSUPP
       And peer "B" saw 0 join requests
 
-    @needs:no-qos @needs:nonrooted-control @needs:programmable-peers
+    @needs:no-qos @needs:nonrooted-control
     Scenario: A provider without QOS is asked for a controlled-load flow
       Given a c_leaf socket "leaf"
       And a multipoint session "group"

@@ -15,7 +15,7 @@ Feature: c_root and c_leaf sockets
       Then the join returns a new c_leaf socket "to B"
       And peer "B" is a member
 
-  @req:JL-042 @req:JL-052 @req:JL-051 @needs:nonrooted-control @needs:programmable-peers
+  @req:JL-042 @req:JL-052 @req:JL-051 @needs:nonrooted-control
   Rule: A c_leaf socket names the session it joins and gets itself back
 
     Scenario: A leaf joins a multipoint session and no new descriptor is allocated

@@ -116,7 +116,7 @@ const ERROR_NAME = /\b(WSA[A-Z_0-9]+|NO_ERROR)\b/;
 export function observedError(message: string | undefined): string | undefined {
   if (!message) return undefined;
   const patterns = [
-    /failed with (WSA[A-Z_0-9]+|NO_ERROR)/,
+    /failed with (WSA[A-Z_0-9]+|NO_ERROR|no error code set)/,
     /\bsucceeded where\b/,
     /\bwith (WSA[A-Z_0-9]+|NO_ERROR)\b/,
     /\bgot (?:\w+ )?\(?(WSA[A-Z_0-9]+|NO_ERROR)\b/,
