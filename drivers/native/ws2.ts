@@ -23,6 +23,10 @@
 
 import type * as KoffiModule from "koffi";
 
+// The constants the whole suite shares live in ../winsock; this module adds the rest.
+import { WSA_FLAG_OVERLAPPED, WSA_FLAG_MULTIPOINT_C_ROOT, WSA_FLAG_MULTIPOINT_C_LEAF, WSA_FLAG_MULTIPOINT_D_ROOT, WSA_FLAG_MULTIPOINT_D_LEAF, JL_SENDER_ONLY, JL_RECEIVER_ONLY, JL_BOTH, XP1_CONNECT_DATA, XP1_SUPPORT_MULTIPOINT, XP1_MULTIPOINT_CONTROL_PLANE, XP1_MULTIPOINT_DATA_PLANE, XP1_QOS_SUPPORTED, CF_ACCEPT, CF_REJECT, CF_DEFER, FIONBIO, SIO_GET_QOS, SIO_SET_QOS, SIO_SET_GROUP_QOS, FD_MAX_EVENTS, AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM } from "../winsock";
+export { WSA_FLAG_OVERLAPPED, WSA_FLAG_MULTIPOINT_C_ROOT, WSA_FLAG_MULTIPOINT_C_LEAF, WSA_FLAG_MULTIPOINT_D_ROOT, WSA_FLAG_MULTIPOINT_D_LEAF, JL_SENDER_ONLY, JL_RECEIVER_ONLY, JL_BOTH, XP1_CONNECT_DATA, XP1_SUPPORT_MULTIPOINT, XP1_MULTIPOINT_CONTROL_PLANE, XP1_MULTIPOINT_DATA_PLANE, XP1_QOS_SUPPORTED, CF_ACCEPT, CF_REJECT, CF_DEFER, FIONBIO, SIO_GET_QOS, SIO_SET_QOS, SIO_SET_GROUP_QOS, FD_MAX_EVENTS, AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM };
+
 type Koffi = typeof KoffiModule;
 type NativeFn = ReturnType<KoffiModule.LibraryHandle["func"]>;
 
@@ -37,10 +41,6 @@ export const SOCKET_ERROR = -1;
 export const HWND_MESSAGE: HANDLE = 0xfffffffffffffffdn; // (HWND)-3
 
 export const AF_UNSPEC = 0;
-export const AF_INET = 2;
-export const AF_INET6 = 23;
-export const SOCK_STREAM = 1;
-export const SOCK_DGRAM = 2;
 export const SOCK_RAW = 3;
 export const IPPROTO_IP = 0;
 export const IPPROTO_TCP = 6;
@@ -54,15 +54,7 @@ export const IP_MULTICAST_LOOP = 11;
 export const IP_ADD_MEMBERSHIP = 12;
 export const IP_DROP_MEMBERSHIP = 13;
 
-export const WSA_FLAG_OVERLAPPED = 0x01;
-export const WSA_FLAG_MULTIPOINT_C_ROOT = 0x02;
-export const WSA_FLAG_MULTIPOINT_C_LEAF = 0x04;
-export const WSA_FLAG_MULTIPOINT_D_ROOT = 0x08;
-export const WSA_FLAG_MULTIPOINT_D_LEAF = 0x10;
 
-export const JL_SENDER_ONLY = 0x01;
-export const JL_RECEIVER_ONLY = 0x02;
-export const JL_BOTH = 0x04;
 
 export const XP1_CONNECTIONLESS = 0x1;
 export const XP1_GUARANTEED_DELIVERY = 0x2;
@@ -71,13 +63,8 @@ export const XP1_MESSAGE_ORIENTED = 0x8;
 export const XP1_PSEUDO_STREAM = 0x10;
 export const XP1_GRACEFUL_CLOSE = 0x20;
 export const XP1_EXPEDITED_DATA = 0x40;
-export const XP1_CONNECT_DATA = 0x80;
 export const XP1_DISCONNECT_DATA = 0x100;
 export const XP1_SUPPORT_BROADCAST = 0x200;
-export const XP1_SUPPORT_MULTIPOINT = 0x400;
-export const XP1_MULTIPOINT_CONTROL_PLANE = 0x800;
-export const XP1_MULTIPOINT_DATA_PLANE = 0x1000;
-export const XP1_QOS_SUPPORTED = 0x2000;
 export const XP1_INTERRUPT = 0x4000;
 export const XP1_UNI_SEND = 0x8000;
 export const XP1_UNI_RECV = 0x10000;
@@ -96,7 +83,6 @@ export const FD_GROUP_QOS = 0x80;
 export const FD_ROUTING_INTERFACE_CHANGE = 0x100;
 export const FD_ADDRESS_LIST_CHANGE = 0x200;
 export const FD_ALL_EVENTS = 0x3ff;
-export const FD_MAX_EVENTS = 10;
 /** Index into WSANETWORKEVENTS.iErrorCode for each FD_* bit. */
 export const FD_BIT = {
   FD_READ: 0,
@@ -111,18 +97,11 @@ export const FD_BIT = {
   FD_ADDRESS_LIST_CHANGE: 9,
 } as const;
 
-export const CF_ACCEPT = 0;
-export const CF_REJECT = 1;
-export const CF_DEFER = 2;
 
-export const FIONBIO = 0x8004667e;
 export const FIONREAD = 0x4004667f;
-export const SIO_GET_QOS = 0xc8000007;
 export const SIO_GET_GROUP_QOS = 0xc8000008;
 export const SIO_MULTIPOINT_LOOPBACK = 0x88000009;
 export const SIO_MULTICAST_SCOPE = 0x8800000a;
-export const SIO_SET_QOS = 0x8800000b;
-export const SIO_SET_GROUP_QOS = 0x8800000c;
 
 export const WSA_INFINITE = 0xffffffff;
 export const WSA_WAIT_EVENT_0 = 0;

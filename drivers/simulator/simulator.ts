@@ -51,6 +51,7 @@ import {
   XP1_QOS_SUPPORTED,
   XP1_SUPPORT_MULTIPOINT,
 } from "../winsock";
+import { DRIVER_CAPABILITIES } from "../capabilities";
 import { VirtualClock, TimerHandle } from "./clock";
 import { LINK_CAPACITY_BYTES_PER_SEC, SIM_PROTOCOLS } from "./protocols";
 
@@ -181,14 +182,8 @@ interface CalleeMemory {
   memory: Buffer;
 }
 
-const CAPABILITIES: ReadonlySet<DriverCapability> = new Set<DriverCapability>([
-  "programmable-peers",
-  "fault-injection",
-  "winsock11-blocking",
-  "virtual-clock",
-  "socket-groups",
-  "several-hosts",
-]);
+/** The model offers every testbed capability there is. */
+const CAPABILITIES: ReadonlySet<DriverCapability> = new Set(DRIVER_CAPABILITIES);
 
 export class Simulator implements Driver {
   readonly name = "simulator";
