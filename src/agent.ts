@@ -42,6 +42,7 @@ export class AgentSession {
   private driver: Driver | null = null;
   private greeted = false;
   private greeting: Promise<HelloResult> | null = null;
+  private barrier: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -90,7 +91,13 @@ export class AgentSession {
     // Requests pipelined behind a hello wait for it; otherwise requests run concurrently.
     await this.greeting?.catch(() => undefined);
     if (!this.greeted) throw new ProtocolError("hello-required", `"${method}" before a successful hello`);
-    if (method === "reset") return this.reset(params.edition);
+    if (method === "reset") {
+      // Requests sent behind a reset must reach the fresh driver, not the old one.
+      const done = this.barrier.then(() => this.reset(params.edition));
+      this.barrier = done.catch(() => undefined);
+      return done;
+    }
+    await this.barrier;
     if (!Object.prototype.hasOwnProperty.call(METHODS, method)) throw new ProtocolError("unknown-method", `no method "${method}"`);
     const names = METHODS[method as MethodName] as readonly string[];
     for (const key of Object.keys(params)) {

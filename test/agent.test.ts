@@ -99,3 +99,27 @@ test("the real agent binary serves the simulator over stdio", async () => {
   assert.equal(lines.length, 2);
   assert.ok((JSON.parse(lines[1]).result as unknown[]).length >= 2);
 });
+
+test("requests pipelined behind a reset reach the fresh driver", async () => {
+  const { out, send } = session();
+  const lines = [
+    HELLO,
+    JSON.stringify({ id: 2, method: "reset", params: { edition: "current" } }),
+    JSON.stringify({ id: 3, method: "startup", params: { host: "h" } }),
+    JSON.stringify({ id: 4, method: "socket", params: { options: { host: "h", protocol: "sim-multicast", flags: 0x14 } } }),
+    JSON.stringify({ id: 5, method: "openSockets", params: {} }),
+  ];
+  await send(lines.join("\n"));
+  await new Promise((r) => setTimeout(r, 20));
+  const byId = new Map(out.map((m) => [m.id, m]));
+  const sock = (byId.get(4)?.result as { value: number }).value;
+  assert.deepEqual(byId.get(5)?.result, [sock]);
+});
+
+test("a request over the size limit is refused by the harness, and the agent lives on", async () => {
+  const driver = await connectRemote({}, "current");
+  await assert.rejects(driver.send(1, "00".repeat(MAX_MESSAGE_BYTES)), /over the protocol's/);
+  assert.equal(driver.fault, null);
+  assert.deepEqual(await driver.openSockets(), []);
+  closeAllConnections();
+});

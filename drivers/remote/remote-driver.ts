@@ -16,6 +16,7 @@ import {
   encode,
   HelloResult,
   LineSplitter,
+  MAX_MESSAGE_BYTES,
   METHODS,
   MethodName,
   PROTOCOL_NAME,
@@ -74,7 +75,7 @@ class Connection {
       // Output goes to a file: Windows Node under Wine cannot write to a pipe (EBADF).
       const logFile = `${base}.log`;
       const log = openSync(logFile, "w");
-      const child = spawn(o.launch.replace("{readyFile}", readyFile), { shell: true, stdio: ["ignore", log, log], detached: true });
+      const child = spawn(o.launch.replaceAll("{readyFile}", readyFile), { shell: true, stdio: ["ignore", log, log], detached: true });
       closeSync(log);
       const ready = await waitForReadyFile(readyFile, child, startTimeoutMs, logFile);
       o = { ...o, token: ready.token };
@@ -88,7 +89,15 @@ class Connection {
       child.stdin?.on("error", () => undefined); // EPIPE after the agent died: reported through exit
       conn.watch(child);
     }
-    conn.hello = (await conn.call("hello", { protocol: PROTOCOL_NAME, versions: [PROTOCOL_VERSION], token: o.token }, startTimeoutMs)) as HelloResult;
+    try {
+      conn.hello = (await conn.call("hello", { protocol: PROTOCOL_NAME, versions: [PROTOCOL_VERSION], token: o.token }, startTimeoutMs)) as HelloResult;
+      if (conn.hello?.protocol !== PROTOCOL_NAME || conn.hello.version !== PROTOCOL_VERSION) {
+        throw new Error(`the agent answered hello with protocol ${conn.hello?.protocol} version ${conn.hello?.version}; this harness speaks ${PROTOCOL_NAME} ${PROTOCOL_VERSION}`);
+      }
+    } catch (e) {
+      conn.close(); // an agent we cannot talk to must not outlive the attempt
+      throw e;
+    }
     return conn;
   }
 
@@ -152,10 +161,15 @@ class Connection {
   call(method: string, params: Record<string, unknown>, timeoutMs = this.callTimeoutMs): Promise<unknown> {
     if (this.fault) return Promise.reject(new DriverFaultError(this.fault));
     const id = this.nextId++;
+    const line = encode({ id, method, params });
+    if (Buffer.byteLength(line) - 1 > MAX_MESSAGE_BYTES) {
+      // The agent would drop it unanswered; this is the harness's mistake, not the agent's fault.
+      return Promise.reject(new Error(`${method}: the request is ${Buffer.byteLength(line)} bytes, over the protocol's ${MAX_MESSAGE_BYTES}-byte limit`));
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.die("TIMEOUT", `${method} did not answer within ${timeoutMs} ms`), timeoutMs);
       this.pending.set(id, { resolve, reject, timer, method });
-      this.send(encode({ id, method, params }));
+      this.send(line);
     });
   }
 
