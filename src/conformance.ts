@@ -48,6 +48,6 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
   });
   const support = await supportCode(runConfiguration);
   const { success } = await runCucumber({ ...runConfiguration, support }).finally(closeAllConnections);
-  process.stdout.write(`reports written to ${reportDir(o)}/ (messages.ndjson, report.html, junit.xml)\n`);
+  process.stdout.write(`reports written to ${reportDir(o)}/ (messages.ndjson, report.html, junit.xml, run.json, allure-results/)\n`);
   return success;
 }
