@@ -1,0 +1,86 @@
+// The native driver's own plumbing, checked against Wine's ws2_32 through a real agent process.
+// (The suite's scenarios stop at Wine's stub WSAJoinLeaf; these calls reach past it.)
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import type { Result } from "../drivers/driver";
+import { WINE_NODE, wineLaneStatus } from "../drivers/native/wine";
+import { closeAllConnections, connectRemote } from "../drivers/remote/remote-driver";
+import { decodeSockAddr, encodeSockAddr, inet } from "../drivers/sockaddr";
+import { FD_BITS, NO_ERROR_SET_SENTINEL, WSA_FLAG_MULTIPOINT_C_LEAF, WSA_FLAG_MULTIPOINT_D_LEAF } from "../drivers/winsock";
+
+const lane = wineLaneStatus();
+const BIN = path.join(__dirname, "..", "bin", "joinleaf.js");
+const LAUNCH = `"${WINE_NODE}" "${BIN}" agent --driver native-host --listen 127.0.0.1:0 --ready-file "{readyFile}"`;
+const SKIP = lane.ready ? false : `Wine lane not set up: ${!lane.ready && lane.reason} (npm run setup:wine)`;
+
+function value<T>(what: string, r: Result<T>): T {
+  if (!r.ok) throw new Error(`${what} failed with ${r.error}`);
+  return r.value;
+}
+
+test("the native driver under Wine: protocols, sockets, names, events, select, guard bytes", { skip: SKIP }, async () => {
+  const d = await connectRemote({ launch: LAUNCH, startTimeoutMs: 120_000 }, "current");
+  try {
+    assert.equal(d.name, "remote:native");
+    assert.match(d.implementation.wine ?? "", /^\d+\./, "the agent reports Wine's version");
+    const udp = (await d.protocols()).find((p) => p.name === "UDP/IP");
+    assert.ok(udp, "Wine lists a UDP/IP entry");
+    value("WSAStartup", await d.startup("local"));
+
+    const s = value("WSASocket", await d.socket({ host: "local", protocol: udp.id, flags: WSA_FLAG_MULTIPOINT_C_LEAF | WSA_FLAG_MULTIPOINT_D_LEAF }));
+    const name = encodeSockAddr(inet("127.0.0.1", 0));
+    value("bind", await d.bind(s, name, 16));
+    const bound = decodeSockAddr(value("getsockname", await d.getsockname(s)));
+    assert.equal(bound?.address, "127.0.0.1");
+    assert.ok((bound?.port ?? 0) > 0, "bind to port 0 picked a port");
+
+    const session = value("a session", await d.definePeer("group", { answer: "session" }));
+    const join = await d.joinLeaf(s, { name: session, namelen: 16, lpCallerData: null, lpCalleeData: { len: 8 }, lpSQOS: null, lpGQOS: null, dwFlags: 4 });
+    // Wine 8's stub: INVALID_SOCKET and no error code; the sentinel shows it.
+    if (!join.result.ok) assert.equal(join.result.error, NO_ERROR_SET_SENTINEL);
+    assert.ok(join.callee, "the callee buffer is read back");
+    assert.equal(join.callee.guardIntact, true);
+    assert.equal(join.callee.len, join.result.ok ? join.callee.len : 8, "a failed join leaves lpCalleeData->len alone");
+
+    value("WSAEventSelect", await d.eventSelect(s, 1 << FD_BITS.FD_READ));
+    assert.deepEqual(value("WSAEnumNetworkEvents", await d.enumNetworkEvents(s)).events, 0);
+    value("WSAAsyncSelect", await d.asyncSelect(s, 0x8001, 1 << FD_BITS.FD_READ));
+    assert.deepEqual(await d.takeMessages("local"), []);
+    const sel = value("select", await d.select({ read: [], write: [s], except: [] }, 0));
+    assert.deepEqual(sel.write, [s], "an idle UDP socket is writable");
+
+    value("closesocket", await d.closesocket(s));
+    assert.deepEqual(await d.openSockets(), []);
+    assert.equal((await d.closesocket(s)).ok, false, "a closed descriptor is refused");
+  } finally {
+    await d.dispose();
+    closeAllConnections();
+  }
+});
+
+// Wine 8's bind reads through a bad name pointer and faults where Windows answers WSAEFAULT:
+// exactly the kind of implementation crash the agent process is there to contain.
+test("a page fault inside Wine's ws2_32 ends as CRASH, and a fresh agent serves the next call", { skip: SKIP }, async () => {
+  const options = { launch: LAUNCH, startTimeoutMs: 120_000 };
+  const d = await connectRemote(options, "current");
+  try {
+    const udp = (await d.protocols()).find((p) => p.name === "UDP/IP");
+    assert.ok(udp);
+    value("WSAStartup", await d.startup("local"));
+    const s = value("WSASocket", await d.socket({ host: "local", protocol: udp.id, flags: 0 }));
+    let outcome: string;
+    try {
+      const r = await d.bind(s, "invalid", 16);
+      outcome = r.ok ? "bound" : `error ${r.error}`;
+    } catch (e) {
+      outcome = (e as Error).message;
+    }
+    assert.match(outcome, /^(CRASH: |error 10014$)/, `a bad name pointer gave: ${outcome}`);
+    const fresh = await connectRemote(options, "current");
+    assert.equal(fresh.fault, null);
+    assert.ok((await fresh.protocols()).length > 0);
+  } finally {
+    closeAllConnections();
+  }
+});
