@@ -106,6 +106,11 @@ export interface JoinLeafOutcome {
   result: Result<Sock>;
   /** The callee buffer right after the call returned (absent when lpCalleeData was NULL). */
   callee?: CalleeBuffer;
+  /**
+   * Whether the call left every input it was given as it was (name, caller data, QOS), as the
+   * driver's own copies in the implementation's memory read after the call. Absent: not known.
+   */
+  inputsUnchanged?: boolean;
 }
 
 /** How a WSAAccept condition function answers. */

@@ -229,7 +229,7 @@ const SHAPES: Record<string, Record<string, "optional" | "required">> = {
     name: "required", namelen: "required", lpCallerData: "required", lpCalleeData: "required", lpSQOS: "required", lpGQOS: "required", dwFlags: "required",
   } satisfies Shape<JoinLeafArgs>,
   CalleeBuffer: { len: "required", bytes: "required", guardIntact: "required" } satisfies Shape<CalleeBuffer>,
-  JoinLeafOutcome: { callId: "required", result: "required", callee: "optional" } satisfies Shape<JoinLeafOutcome>,
+  JoinLeafOutcome: { callId: "required", result: "required", callee: "optional", inputsUnchanged: "optional" } satisfies Shape<JoinLeafOutcome>,
   AcceptCondition: { verdict: "required", calleeData: "optional", joinInside: "optional" } satisfies Shape<AcceptCondition>,
   AcceptOutcome: { result: "required", callerData: "optional", joinInside: "optional" } satisfies Shape<AcceptOutcome>,
   NetworkEvents: { events: "required", errors: "required" } satisfies Shape<NetworkEvents>,

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { JoinLeafArgs, Result } from "../drivers/driver";
-import { GUARD_BYTES, GUARD_FILL, guardIntact, Simulator } from "../drivers/simulator/simulator";
+import { GUARD_BYTES, GUARD_FILL, guardIntact } from "../drivers/callee-buffer";
+import { Simulator } from "../drivers/simulator/simulator";
 import { decodeSockAddr, encodeSockAddr, inet } from "../drivers/sockaddr";
 import { ERRORS, FD_BITS, WSA_FLAG_MULTIPOINT_C_LEAF, WSA_FLAG_MULTIPOINT_C_ROOT, WSA_FLAG_MULTIPOINT_D_LEAF, WSA_FLAG_MULTIPOINT_D_ROOT } from "../drivers/winsock";
 

@@ -27,6 +27,7 @@ import type {
   Sock,
   SocketOptions,
 } from "../driver";
+import { GUARD_BYTES, guardIntact, prepareCalleeMemory } from "../callee-buffer";
 import { done, fail, ok } from "../driver";
 import { encodeSockAddr, inet } from "../sockaddr";
 import { CF_ACCEPT, CF_DEFER, CF_REJECT, ERRORS, FD_MAX_EVENTS, FIONBIO, NO_ERROR_SET_SENTINEL, SIO_GET_QOS, SIO_SET_GROUP_QOS, SIO_SET_QOS } from "../winsock";
@@ -49,9 +50,6 @@ import {
   Ws2,
 } from "./ws2";
 
-const GUARD_BYTES = 16;
-const GUARD_FILL = 0xa5;
-const UNWRITTEN_FILL = 0xcc;
 /** A pointer no process owns: Windows answers WSAEFAULT; a weaker implementation may crash (we are in an agent). */
 const INVALID_POINTER = 0x10n;
 const SO_GROUP_ID = 0x2001;
@@ -83,6 +81,8 @@ export class NativeDriver implements Driver {
   private readonly callee = new Map<number, CalleeMemory>();
   private readonly memory: bigint[] = [];
   private window: HANDLE = 0n;
+  /** While a join's inputs are being built: views of every piece of them. */
+  private inputViews: Buffer[] | null = null;
   private nextCall = 1;
   private nextSession = 1;
   private started = 0;
@@ -125,6 +125,7 @@ export class NativeDriver implements Driver {
     const view = Buffer.from(k.view(ptr as never, Math.max(1, bytes)) as ArrayBuffer);
     view.fill(fill);
     this.memory.push(ptr);
+    this.inputViews?.push(view);
     return { ptr, view };
   }
 
@@ -246,25 +247,32 @@ export class NativeDriver implements Driver {
   /** Synchronous, so a WSAAccept condition function can make the call while the provider waits on it. */
   private joinLeafNow(s: Sock, a: JoinLeafArgs): JoinLeafOutcome {
     const callId = this.nextCall++;
+    // Every input lives in memory of ours; keep views of it to see afterwards whether the call wrote there.
+    this.inputViews = [];
     const name = this.pointer(a.name, (h) => this.bytes(h));
     const caller = this.pointer(a.lpCallerData, (w) => this.wsabuf(w.len, this.pointer(w.buf, (h) => this.bytes(h))));
+    const sqos = a.lpSQOS ? this.qos(a.lpSQOS) : null;
+    const gqos = a.lpGQOS ? this.qos(a.lpGQOS) : null;
+    const inputs = this.inputViews;
+    this.inputViews = null;
     let calleePtr: bigint | null = null;
     if (a.lpCalleeData) {
       const capacity = a.lpCalleeData.len;
-      const data = this.alloc(capacity + GUARD_BYTES, UNWRITTEN_FILL);
-      data.view.fill(GUARD_FILL, capacity);
+      const data = this.alloc(capacity + GUARD_BYTES);
+      prepareCalleeMemory(data.view, capacity);
       calleePtr = this.wsabuf(capacity, data.ptr);
       this.callee.set(callId, { wsabuf: calleePtr, data: data.ptr, capacity });
     }
-    const sqos = a.lpSQOS ? this.qos(a.lpSQOS) : null;
-    const gqos = a.lpGQOS ? this.qos(a.lpGQOS) : null;
+    const before = inputs.map((v) => Buffer.from(v));
     const { value, error } = this.call(() =>
       this.api.raw.WSAJoinLeaf(BigInt(s), name, a.namelen, caller, calleePtr, sqos, gqos, a.dwFlags >>> 0),
     );
     const socket = typeof value === "bigint" ? value : BigInt(value as number);
     const result = this.adopt(socket, error);
-    return { callId, result, callee: a.lpCalleeData ? this.readCallee(callId) : undefined };
+    const inputsUnchanged = inputs.every((v, i) => v.equals(before[i]));
+    return { callId, result, callee: a.lpCalleeData ? this.readCallee(callId) : undefined, inputsUnchanged };
   }
+
 
   async calleeBuffer(callId: number): Promise<CalleeBuffer> {
     return this.readCallee(callId);
@@ -277,8 +285,7 @@ export class NativeDriver implements Driver {
     const w = Buffer.from(k.view(m.wsabuf as never, LAYOUT.WSABUF.size) as ArrayBuffer);
     const len = w.readUInt32LE(LAYOUT.WSABUF.len);
     const data = Buffer.from(k.view(m.data as never, m.capacity + GUARD_BYTES) as ArrayBuffer);
-    const guardIntact = data.subarray(m.capacity).every((b) => b === GUARD_FILL);
-    return { len, bytes: data.subarray(0, Math.min(len, m.capacity)).toString("hex"), guardIntact };
+    return { len, bytes: data.subarray(0, Math.min(len, m.capacity)).toString("hex"), guardIntact: guardIntact(data, m.capacity) };
   }
 
   async setNonBlocking(s: Sock, on: boolean): Promise<Result> {

@@ -51,6 +51,7 @@ import {
   XP1_QOS_SUPPORTED,
   XP1_SUPPORT_MULTIPOINT,
 } from "../winsock";
+import { GUARD_BYTES, guardIntact, prepareCalleeMemory } from "../callee-buffer";
 import { DRIVER_CAPABILITIES } from "../capabilities";
 import { VirtualClock, TimerHandle } from "./clock";
 import { LINK_CAPACITY_BYTES_PER_SEC, SIM_PROTOCOLS } from "./protocols";
@@ -65,11 +66,6 @@ export interface SimulatorOptions {
   joinTimeoutMs?: number;
 }
 
-/** Bytes written after every callee buffer; a write past the declared length changes them. */
-export const GUARD_BYTES = 16;
-export const GUARD_FILL = 0xa5;
-/** What an untouched callee buffer holds, so "nothing written yet" is visible. */
-export const UNWRITTEN_FILL = 0xcc;
 const WSATRY_AGAIN = 11002;
 const QOS_NOT_SPECIFIED = 0xffffffff;
 const SERVICETYPE_BESTEFFORT = 1;
@@ -498,8 +494,7 @@ export class Simulator implements Driver {
   async joinLeaf(s: Sock, a: JoinLeafArgs): Promise<JoinLeafOutcome> {
     const callId = this.nextCall++;
     if (a.lpCalleeData) {
-      const memory = Buffer.alloc(a.lpCalleeData.len + GUARD_BYTES, UNWRITTEN_FILL);
-      memory.fill(GUARD_FILL, a.lpCalleeData.len);
+      const memory = prepareCalleeMemory(Buffer.alloc(a.lpCalleeData.len + GUARD_BYTES), a.lpCalleeData.len);
       this.callee.set(callId, { capacity: a.lpCalleeData.len, len: a.lpCalleeData.len, memory });
     }
     const snapshot = () => (a.lpCalleeData ? this.readCallee(callId) : undefined);
@@ -1112,7 +1107,3 @@ function routable(address: string): boolean {
   return address.startsWith("10.") || isMulticast(address);
 }
 
-export function guardIntact(memory: Buffer, capacity: number): boolean {
-  for (let i = capacity; i < memory.length; i++) if (memory[i] !== GUARD_FILL) return false;
-  return true;
-}
