@@ -1,9 +1,12 @@
 // Runs the feature suite against one driver and writes the run's reports.
 import { IRunConfiguration, ISupportCodeLibrary, loadConfiguration, loadSupport, runCucumber } from "@cucumber/cucumber/api";
-import { mkdirSync } from "node:fs";
+import parseTagExpression from "@cucumber/tag-expressions";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { AGENT_ONLY_DRIVERS, knownDrivers } from "../drivers/index";
+import { wineLaneStatus } from "../drivers/native/wine";
 import { closeAllConnections } from "../drivers/remote/remote-driver";
+import { parseFeature } from "./report/suite";
 import { UsageError } from "./usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { profile, defaultRunName, EDITIONS } = require("./profile") as typeof import("./profile");
@@ -17,6 +20,12 @@ export interface ConformanceOptions {
   driverOptions?: Record<string, string>;
 }
 
+/** Options that only mean something to drivers that talk to an agent. */
+const AGENT_OPTIONS: Record<string, string> = { agent: "--agent", launch: "--launch", connect: "--connect", token: "--token" };
+const REMOTE_DRIVERS = new Set(["remote", "native", "wine"]);
+const NUMERIC_OPTIONS: Record<string, string> = { callTimeoutMs: "--call-timeout", startTimeoutMs: "--start-timeout" };
+
+/** Everything wrong with how the run was asked for, as a usage error: nothing has run yet. */
 export function checkOptions(o: ConformanceOptions): void {
   if (AGENT_ONLY_DRIVERS.has(o.driver)) {
     throw new UsageError(`driver "${o.driver}" runs only inside an agent; use --driver native (Windows) or --driver wine (Linux)`);
@@ -25,6 +34,32 @@ export function checkOptions(o: ConformanceOptions): void {
     throw new UsageError(`unknown driver "${o.driver}"; known drivers: ${knownDrivers().join(", ")}`);
   }
   if (!EDITIONS.includes(o.edition)) throw new UsageError(`unknown edition "${o.edition}"; choose ${EDITIONS.join(" or ")}`);
+  if (o.driver === "native" && process.platform !== "win32") {
+    throw new UsageError("the native driver needs Windows; on Linux, --driver wine runs it under Wine");
+  }
+  if (o.driver === "wine") {
+    const lane = wineLaneStatus();
+    if (!lane.ready) throw new UsageError(`${lane.reason}; run "npm run setup:wine" to install the Wine lane`);
+  }
+  const given = o.driverOptions ?? {};
+  for (const [key, flag] of Object.entries(AGENT_OPTIONS)) {
+    if (given[key] !== undefined && o.driver !== "remote") throw new UsageError(`${flag} is for --driver remote, not "${o.driver}"`);
+  }
+  for (const [key, flag] of Object.entries(NUMERIC_OPTIONS)) {
+    if (given[key] === undefined) continue;
+    if (!REMOTE_DRIVERS.has(o.driver)) throw new UsageError(`${flag} is for drivers behind an agent (remote, native, wine)`);
+    if (!/^[1-9]\d*$/.test(given[key])) throw new UsageError(`${flag} wants a whole number of milliseconds, not "${given[key]}"`);
+  }
+  if (given.provider !== undefined && o.driver !== "native" && o.driver !== "wine") {
+    throw new UsageError(`--provider is for the native and wine drivers, not "${o.driver}"`);
+  }
+  if (o.tags !== undefined) {
+    try {
+      parseTagExpression(o.tags);
+    } catch (e) {
+      throw new UsageError(`--tags "${o.tags}" is not a tag expression: ${(e as Error).message}`);
+    }
+  }
 }
 
 // Step definitions register themselves when first required, so a second run in the same process
@@ -35,19 +70,42 @@ async function supportCode(config: IRunConfiguration): Promise<ISupportCodeLibra
 }
 
 export function reportDir(o: ConformanceOptions): string {
-  return path.join("reports", o.run ?? defaultRunName(o.driver, o.edition));
+  return path.join("reports", o.run ?? defaultRunName(o.driver, o.edition, o.tags));
 }
 
-/** Returns whether every scenario passed (skipped ones, unsupported or not testable, do not fail a run). */
+/** The feature files, split into those Gherkin can read and those it cannot (with why). */
+export function featureFiles(root = "features"): { readable: string[]; broken: string[] } {
+  const readable: string[] = [];
+  const broken: string[] = [];
+  const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith(".feature")).sort();
+  for (const f of files) {
+    const uri = path.join(root, f);
+    try {
+      parseFeature(uri, readFileSync(uri, "utf8"));
+      readable.push(uri);
+    } catch (e) {
+      broken.push((e as Error).message);
+    }
+  }
+  return { readable, broken };
+}
+
+/**
+ * Returns whether every scenario passed (skipped ones, unsupported or not testable, do not fail
+ * a run). A feature file that does not parse is left out, said so, and fails the run; the other
+ * files still run and report.
+ */
 export async function runConformance(o: ConformanceOptions): Promise<boolean> {
   checkOptions(o);
+  const features = featureFiles();
   mkdirSync(reportDir(o), { recursive: true });
   const { runConfiguration } = await loadConfiguration({
-    provided: profile({ driver: o.driver, edition: o.edition, run: o.run, tags: o.tags, quiet: o.quiet, driverOptions: o.driverOptions }),
+    provided: profile({ ...o, paths: features.readable }),
     file: false,
   });
   const support = await supportCode(runConfiguration);
   const { success } = await runCucumber({ ...runConfiguration, support }).finally(closeAllConnections);
   process.stdout.write(`reports written to ${reportDir(o)}/ (messages.ndjson, report.html, junit.xml, run.json, allure-results/)\n`);
-  return success;
+  for (const problem of features.broken) process.stdout.write(`LEFT OUT, not valid Gherkin: ${problem}\n`);
+  return success && features.broken.length === 0;
 }

@@ -1,5 +1,5 @@
 export declare const EDITIONS: string[];
-export declare function defaultRunName(driver: string, edition: string): string;
+export declare function defaultRunName(driver: string, edition: string, tags?: string): string;
 export declare function profile(o: {
   driver: string;
   edition?: string;
@@ -8,4 +8,5 @@ export declare function profile(o: {
   quiet?: boolean;
   driverOptions?: Record<string, string>;
   reportsRoot?: string;
+  paths?: string[];
 }): Record<string, unknown>;

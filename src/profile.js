@@ -12,22 +12,23 @@ function editionFilter(edition) {
   return `not @edition:${other}`;
 }
 
-function defaultRunName(driver, edition) {
-  return edition === "current" ? driver : `${driver}-${edition}`;
+/** <driver>, <driver>-legacy; a run of only some scenarios gets "-partial" so it never stands in for a full one. */
+function defaultRunName(driver, edition, tags) {
+  return `${driver}${edition === "current" ? "" : `-${edition}`}${tags ? "-partial" : ""}`;
 }
 
 /**
  * @param {{driver: string, edition?: string, run?: string, tags?: string, quiet?: boolean,
- *          driverOptions?: Record<string,string>, reportsRoot?: string}} o
+ *          driverOptions?: Record<string,string>, reportsRoot?: string, paths?: string[]}} o
  */
 function profile(o) {
   const edition = o.edition || "current";
   if (!EDITIONS.includes(edition)) throw new Error(`unknown edition "${edition}"; choose ${EDITIONS.join(" or ")}`);
-  const run = o.run || defaultRunName(o.driver, edition);
+  const run = o.run || defaultRunName(o.driver, edition, o.tags);
   const dir = path.join(o.reportsRoot || "reports", run);
   const tags = [editionFilter(edition), o.tags].filter(Boolean).map((t) => `(${t})`).join(" and ");
   return {
-    paths: ["features/**/*.feature"],
+    paths: o.paths || ["features/**/*.feature"],
     require: ["steps/**/*.ts"],
     requireModule: ["ts-node/register/transpile-only"],
     // Exactly one formatter writes to stdout (the human one); every other one has its own file.

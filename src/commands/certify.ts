@@ -5,15 +5,16 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createDriver } from "../../drivers/index";
+import { closeAllConnections } from "../../drivers/remote/remote-driver";
 import type { Edition } from "../../drivers/simulator/simulator";
 import { protocolTraits } from "../../drivers/capabilities";
 import { checkOptions, reportDir, runConformance } from "../conformance";
-import { applyExpectations, describeComparison, Expectations, loadExpectations } from "../expectations";
+import { applyExpectations, describeComparison, Expectations } from "../expectations";
 import { readRun, STATUSES } from "../results";
 import { UsageError } from "../usage-error";
 import { sha256 } from "../report/catalogue";
 import { BUNDLE_FILES, BUNDLE_FORMAT, computeVerdict, matrixColumn, ProductJson, requiredRules } from "../report/certification";
-import { asUsage, loadSuiteAndCatalogue } from "../report/common";
+import { asUsage, loadCheckedExpectations, loadSuiteAndCatalogue } from "../report/common";
 import { buildSpec, renderSpecMarkdown } from "../report/spec";
 
 export const summary = "run the suite, print a verdict and write a certification bundle";
@@ -62,11 +63,7 @@ export async function run(args: string[]): Promise<number> {
   checkOptions(options);
   const { catalogue, suite } = loadSuiteAndCatalogue();
   let expectations: Expectations | undefined;
-  if (values.expectations) {
-    const file = values.expectations;
-    expectations = asUsage(() => loadExpectations(file, { rules: new Set(catalogue.byId.keys()), scenarios: new Set(suite.scenarios.map((s) => s.key)) }));
-    if (expectations.driver !== values.driver) throw new UsageError(`${file} is for driver "${expectations.driver}", not "${values.driver}"`);
-  }
+  if (values.expectations) expectations = loadCheckedExpectations(values.expectations, values.driver);
   if (!expectations && existsSync(`expectations/${values.driver}.yaml`)) {
     process.stdout.write(`note: expectations/${values.driver}.yaml exists but certify uses expectations only when given (--expectations); certifying without\n`);
   }
@@ -163,6 +160,7 @@ async function describeImplementation(driverName: string, edition: Edition, opti
   } finally {
     clearTimeout(timer);
     await driver?.dispose().catch(() => undefined);
+    closeAllConnections(); // the agent it took to ask must not outlive the command
   }
   return info;
 }

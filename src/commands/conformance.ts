@@ -1,9 +1,9 @@
 // `joinleaf conformance`: run the suite against one driver.
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { reportDir, runConformance } from "../conformance";
-import { applyExpectations, describeComparison, ExpectationsError, loadExpectations } from "../expectations";
-import { UsageError } from "../usage-error";
+import { checkOptions, reportDir, runConformance } from "../conformance";
+import { applyExpectations, describeComparison } from "../expectations";
+import { loadCheckedExpectations } from "../report/common";
 import { readRun } from "../results";
 
 export const summary = "run the feature suite against a driver and write reports/<run>/";
@@ -20,6 +20,7 @@ export const usage = `  --driver NAME        which implementation to test (defau
   --connect HOST:PORT  an agent that is already listening (with --token)
   --token T            the agent's token
   --call-timeout MS    a call slower than this ends its scenario as TIMEOUT (default 30000)
+  --start-timeout MS   an agent slower than this to start ends the run's scenarios as TIMEOUT (default 60000)
   native and wine drivers:
   --provider P         the provider under test: protocol name, catalog entry id or provider GUID`;
 
@@ -38,6 +39,7 @@ export async function run(args: string[]): Promise<number> {
       connect: { type: "string" },
       token: { type: "string" },
       "call-timeout": { type: "string" },
+      "start-timeout": { type: "string" },
       provider: { type: "string" },
     },
     strict: true,
@@ -54,18 +56,14 @@ export async function run(args: string[]): Promise<number> {
       connect: values.connect,
       token: values.token,
       callTimeoutMs: values["call-timeout"],
+      startTimeoutMs: values["start-timeout"],
       provider: values.provider,
     }),
   };
   const file = values.expectations ?? defaultExpectations(options.driver);
   // Read the file before the run, so a broken one is reported without running anything.
-  let expectations;
-  try {
-    expectations = file ? loadExpectations(file) : undefined;
-  } catch (e) {
-    if (e instanceof ExpectationsError) throw new UsageError(e.message);
-    throw e;
-  }
+  checkOptions(options);
+  const expectations = file ? loadCheckedExpectations(file, options.driver) : undefined;
   const passed = await runConformance(options);
   if (!expectations) return passed ? 0 : 1;
 

@@ -1,6 +1,5 @@
 // `joinleaf equivalence`: the suite through remote -> agent -> simulator must give every scenario
 // the same result as the in-process simulator. A difference is a bug in the protocol path.
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { runConformance } from "../conformance";
@@ -12,8 +11,9 @@ const { defaultRunName } = require("../profile") as typeof import("../profile");
 export const summary = "check that the suite through an agent gives the in-process simulator's results";
 export const usage = `  --edition E          current (default) or legacy
   --quiet              print a summary instead of a progress line
-  uses reports/simulator[-legacy]/ when present (else runs it first); writes reports/remote-simulator[-legacy]/
-  exit: 0 identical, 1 a scenario differs`;
+  runs the suite in process (reports/equivalence-simulator[-legacy]/) and through an agent
+  (reports/equivalence-remote[-legacy]/), both afresh
+  exit: 0 the in-process run passed and every scenario has the same result both ways, 1 otherwise`;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -23,11 +23,10 @@ export async function run(args: string[]): Promise<number> {
   });
   const edition = values.edition as string;
   if (edition !== "current" && edition !== "legacy") throw new UsageError(`unknown edition "${edition}"`);
-  const reference = defaultRunName("simulator", edition);
-  if (!existsSync(path.join("reports", reference, "messages.ndjson"))) {
-    await runConformance({ driver: "simulator", edition, quiet: values.quiet });
-  }
-  const remote = defaultRunName("remote-simulator", edition);
+  // Both runs afresh, in folders of their own: an older or partial run never stands in.
+  const reference = defaultRunName("equivalence-simulator", edition);
+  const passed = await runConformance({ driver: "simulator", edition, run: reference, quiet: values.quiet });
+  const remote = defaultRunName("equivalence-remote", edition);
   await runConformance({ driver: "remote", edition, run: remote, quiet: values.quiet });
 
   const differences = compare(readRun(path.join("reports", reference)).scenarios, readRun(path.join("reports", remote)).scenarios);
@@ -38,7 +37,8 @@ export async function run(args: string[]): Promise<number> {
       ? `equivalence (${edition}): all ${count} scenarios have the same result in process and through the agent\n`
       : `equivalence (${edition}): ${differences.length} of ${count} scenarios differ\n`,
   );
-  return differences.length === 0 ? 0 : 1;
+  if (!passed) process.stdout.write(`equivalence (${edition}): the in-process run itself has failures (reports/${reference}/)\n`);
+  return passed && differences.length === 0 ? 0 : 1;
 }
 
 /** Scenario by scenario: same status, same observed error. */

@@ -56,12 +56,17 @@ export function computeVerdict(results: readonly ScenarioResult[], o: { required
   if (o.complete === false) reasons.push("the run did not finish (no testRunFinished message)");
   if (!results.length) reasons.push("no scenario ran");
   else if (!results.some((r) => r.status !== "UNSUPPORTED" && r.status !== "NOT TESTABLE")) reasons.push("no scenario was exercised: every one was UNSUPPORTED or NOT TESTABLE");
+  // Expected failures are deviations only beside something that conforms: all-expected is no pass.
+  else if (!results.some((r) => r.status === "PASS")) reasons.push("no scenario passed: an implementation none of whose results conform is not conformant, whatever its expectations list");
   let verdict: Verdict;
   if (reasons.length) verdict = "NOT CONFORMANT";
   else if (counts["EXPECTED FAIL"] > 0 || counts.UNSUPPORTED > 0) {
     verdict = "CONFORMANT WITH DEVIATIONS";
     if (counts["EXPECTED FAIL"]) reasons.push(`${counts["EXPECTED FAIL"]} expected failure(s) listed in the expectations`);
     if (counts.UNSUPPORTED) reasons.push(`${counts.UNSUPPORTED} scenario(s) need capabilities the driver does not offer`);
+    const passed = new Set(results.filter((r) => r.status === "PASS").flatMap((r) => r.rules));
+    const required = o.required ?? [...present];
+    reasons.push(`${required.filter((id) => passed.has(id)).length} of ${required.length} required entries have a passing scenario`);
     if (unexercisedRules.length) reasons.push(`${unexercisedRules.length} required entr${unexercisedRules.length === 1 ? "y was" : "ies were"} not exercised at all (every scenario UNSUPPORTED): ${unexercisedRules.join(", ")}`);
   } else {
     verdict = "CONFORMANT";

@@ -2,7 +2,7 @@
 // catalogue and suite, loading runs, writing outputs.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ExpectationsError } from "../expectations";
+import { Expectations, ExpectationsError, loadExpectations } from "../expectations";
 import { ResultsError } from "../results";
 import { UsageError } from "../usage-error";
 import { Catalogue, CatalogueError, loadCatalogue } from "./catalogue";
@@ -23,6 +23,14 @@ export function asUsage<T>(f: () => T): T {
 
 export function loadSuiteAndCatalogue(): { catalogue: Catalogue; suite: Suite } {
   return asUsage(() => ({ catalogue: loadCatalogue(), suite: loadSuite() }));
+}
+
+/** An expectations file checked against the suite (known entries and scenarios) and the driver it is for. */
+export function loadCheckedExpectations(file: string, driver: string): Expectations {
+  const { catalogue, suite } = loadSuiteAndCatalogue();
+  const expectations = asUsage(() => loadExpectations(file, { rules: new Set(catalogue.byId.keys()), scenarios: new Set(suite.scenarios.map((s) => s.key)) }));
+  if (expectations.driver !== driver) throw new UsageError(`${file} is for driver "${expectations.driver}", not "${driver}"`);
+  return expectations;
 }
 
 /** "--expectations RUN=FILE" (or just FILE for every run) into a map. */

@@ -93,7 +93,8 @@ export function parseFeature(uri: string, text: string): messages.GherkinDocumen
   try {
     return { ...parser.parse(text), uri };
   } catch (err) {
-    throw new SuiteError(`${uri}: not valid Gherkin: ${(err as Error).message.split("\n")[0]}`);
+    const details = (err as Error).message.split("\n").filter((l) => l.trim() && !/^Parser errors:?$/.test(l.trim()));
+    throw new SuiteError(`${uri}: not valid Gherkin: ${details.join("; ")}`);
   }
 }
 
