@@ -123,3 +123,18 @@ test("a request over the size limit is refused by the harness, and the agent liv
   assert.deepEqual(await driver.openSockets(), []);
   closeAllConnections();
 });
+
+test("a response of the wrong shape ends as CRASH at once", async () => {
+  const driver = await connectRemote({ agent: misbehaving("malformed"), callTimeoutMs: 10_000 }, "current");
+  await assert.rejects(driver.socket({ host: "h", protocol: "p", flags: 0 }), /CRASH: the agent sent a malformed response/);
+  closeAllConnections();
+});
+
+test("an agent that never greets is given up on once for the run, not once per scenario", async () => {
+  const options = { agent: misbehaving("mute"), startTimeoutMs: 300 };
+  await assert.rejects(connectRemote(options, "current"), /TIMEOUT: hello did not answer/);
+  const started = Date.now();
+  await assert.rejects(connectRemote(options, "current"), /not tried again in this run/);
+  assert.ok(Date.now() - started < 200, "the second scenario fails at once");
+  closeAllConnections();
+});

@@ -140,23 +140,25 @@ class Connection {
   }
 
   private onLine(line: string): void {
-    let msg: Response;
+    let msg: unknown;
     try {
-      msg = JSON.parse(line) as Response;
+      msg = JSON.parse(line);
     } catch {
       return this.die("CRASH", `the agent sent a line that is not JSON: ${line.slice(0, 200)}`);
     }
-    if (msg.id === null || msg.id === undefined) {
-      // An error about a line we sent that the agent could not attribute: nothing pending to fail.
-      return;
-    }
-    const p = this.pending.get(msg.id);
+    const problem = responseProblem(msg);
+    if (problem) return this.die("CRASH", `the agent sent a malformed response (${problem}): ${line.slice(0, 200)}`);
+    const r = msg as Response;
+    // An error the agent could not attribute to a request (id null) has nothing pending to fail.
+    if (r.id === null) return;
+    const p = this.pending.get(r.id);
     if (!p) return;
-    this.pending.delete(msg.id);
+    this.pending.delete(r.id);
     clearTimeout(p.timer);
-    if ("error" in msg) p.reject(new Error(`agent error in ${p.method} (${msg.error.code}): ${msg.error.message}`));
-    else p.resolve(msg.result);
+    if ("error" in r) p.reject(new Error(`agent error in ${p.method} (${r.error.code}): ${r.error.message}`));
+    else p.resolve(r.result);
   }
+
 
   call(method: string, params: Record<string, unknown>, timeoutMs = this.callTimeoutMs): Promise<unknown> {
     if (this.fault) return Promise.reject(new DriverFaultError(this.fault));
@@ -189,6 +191,21 @@ class Connection {
     this.closing = true;
     this.die("CRASH", "closed");
   }
+}
+
+/** What is wrong with a response line's shape, or null when it is a proper response. */
+function responseProblem(msg: unknown): string | null {
+  if (typeof msg !== "object" || msg === null || Array.isArray(msg)) return "not an object";
+  const m = msg as Record<string, unknown>;
+  if (m.id !== null && !Number.isInteger(m.id)) return "id is neither an integer nor null";
+  const hasResult = "result" in m;
+  const hasError = "error" in m;
+  if (hasResult === hasError) return "it must carry exactly one of result and error";
+  if (hasError) {
+    const e = m.error as Record<string, unknown> | null;
+    if (typeof e !== "object" || e === null || typeof e.code !== "string" || typeof e.message !== "string") return "error needs a string code and message";
+  }
+  return null;
 }
 
 function splitHostPort(text: string): [string, number] {
@@ -249,20 +266,32 @@ async function waitForReadyFile(file: string, child: ChildProcess, timeoutMs: nu
 // ---------------------------------------------------------------- one connection per run
 
 const connections = new Map<string, Connection>();
+/** Agents that could not be started or greeted: the rest of the run fails at once, not once per scenario. */
+const failedStarts = new Map<string, Error>();
 
 async function connectionFor(o: RemoteOptions): Promise<Connection> {
   const key = JSON.stringify(o);
   const live = connections.get(key);
   if (live && !live.fault) return live;
-  const fresh = await Connection.open(o);
-  connections.set(key, fresh);
-  return fresh;
+  const failed = failedStarts.get(key);
+  if (failed) throw failed;
+  try {
+    const fresh = await Connection.open(o);
+    connections.set(key, fresh);
+    return fresh;
+  } catch (e) {
+    const fault = e instanceof DriverFaultError ? e.fault : { status: "CRASH" as const, reason: (e as Error).message };
+    const remembered = new DriverFaultError({ ...fault, reason: `${fault.reason} (the agent could not be started; not tried again in this run)` });
+    failedStarts.set(key, remembered);
+    throw remembered;
+  }
 }
 
 /** Stops every agent this process started (end of a run). */
 export function closeAllConnections(): void {
   for (const c of connections.values()) c.close();
   connections.clear();
+  failedStarts.clear();
 }
 
 export interface RemoteDriver extends Driver {}
