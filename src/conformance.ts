@@ -9,7 +9,7 @@ import { closeAllConnections } from "../drivers/remote/remote-driver";
 import { parseFeature } from "./report/suite";
 import { UsageError } from "./usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { profile, defaultRunName, EDITIONS } = require("./profile") as typeof import("./profile");
+const { profile, defaultRunName, EDITIONS, reportsRoot } = require("./profile") as typeof import("./profile");
 
 export interface ConformanceOptions {
   driver: string;
@@ -70,7 +70,7 @@ async function supportCode(config: IRunConfiguration): Promise<ISupportCodeLibra
 }
 
 export function reportDir(o: ConformanceOptions): string {
-  return path.join("reports", o.run ?? defaultRunName(o.driver, o.edition, o.tags));
+  return path.join(reportsRoot(), o.run ?? defaultRunName(o.driver, o.edition, o.tags));
 }
 
 /** The feature files, split into those Gherkin can read and those it cannot (with why). */

@@ -10,3 +10,4 @@ export declare function profile(o: {
   reportsRoot?: string;
   paths?: string[];
 }): Record<string, unknown>;
+export declare function reportsRoot(): string;

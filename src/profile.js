@@ -6,6 +6,11 @@ const { pathToFileURL } = require("node:url");
 
 const EDITIONS = ["current", "legacy"];
 
+/** Where runs write: reports/, or $JOINLEAF_REPORTS (tests use it to keep out of the real folder). */
+function reportsRoot() {
+  return process.env.JOINLEAF_REPORTS || "reports";
+}
+
 /** Scenarios tagged for the other edition are left out of a run. */
 function editionFilter(edition) {
   const other = edition === "legacy" ? "current" : "legacy";
@@ -25,7 +30,7 @@ function profile(o) {
   const edition = o.edition || "current";
   if (!EDITIONS.includes(edition)) throw new Error(`unknown edition "${edition}"; choose ${EDITIONS.join(" or ")}`);
   const run = o.run || defaultRunName(o.driver, edition, o.tags);
-  const dir = path.join(o.reportsRoot || "reports", run);
+  const dir = path.join(o.reportsRoot || reportsRoot(), run);
   const tags = [editionFilter(edition), o.tags].filter(Boolean).map((t) => `(${t})`).join(" and ");
   return {
     paths: o.paths || ["features/**/*.feature"],
@@ -58,4 +63,4 @@ function profile(o) {
   };
 }
 
-module.exports = { profile, EDITIONS, defaultRunName };
+module.exports = { profile, EDITIONS, defaultRunName, reportsRoot };

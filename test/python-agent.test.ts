@@ -4,13 +4,17 @@
 // error it answers (WSAEOPNOTSUPP), and nothing ends as TIMEOUT or CRASH.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 
 const ROOT = path.join(__dirname, "..");
 const RUN = "python-null";
-const REPORT = path.join(ROOT, "reports", RUN);
+// A reports folder of the test's own: a user's reports/python-null is never touched.
+const REPORTS = mkdtempSync(path.join(tmpdir(), "joinleaf-python-"));
+const REPORT = path.join(REPORTS, RUN);
+after(() => rmSync(REPORTS, { recursive: true, force: true }));
 const STATUS_MEDIA_TYPE = "application/vnd.joinleaf.status+json";
 // JL-052: one session scenario that runs (no capability needed) and two that need peers the
 // agent does not offer; JL-108: two joins with a bad name pointer that run.
@@ -22,7 +26,6 @@ test(
   "the suite runs against the Python example agent: UNSUPPORTED or failed, never TIMEOUT or CRASH",
   { skip: python ? false : "python3 is not installed, so the Python example agent cannot run", timeout: 180_000 },
   async () => {
-    rmSync(REPORT, { recursive: true, force: true });
     const args = [
       path.join(ROOT, "bin", "joinleaf.js"), "conformance",
       "--driver", "remote",
@@ -30,7 +33,7 @@ test(
       "--run", RUN, "--quiet", "--tags", TAGS,
       "--call-timeout", "20000",
     ];
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, JOINLEAF_REPORTS: REPORTS } });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));

@@ -2,7 +2,7 @@
 // the same result as the in-process simulator. A difference is a bug in the protocol path.
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { runConformance } from "../conformance";
+import { reportDir, runConformance } from "../conformance";
 import { readRun, ScenarioResult } from "../results";
 import { UsageError } from "../usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -29,9 +29,9 @@ export async function run(args: string[]): Promise<number> {
   const remote = defaultRunName("equivalence-remote", edition);
   await runConformance({ driver: "remote", edition, run: remote, quiet: values.quiet });
 
-  const differences = compare(readRun(path.join("reports", reference)).scenarios, readRun(path.join("reports", remote)).scenarios);
+  const differences = compare(readRun(reportDir({ driver: "simulator", edition, run: reference })).scenarios, readRun(reportDir({ driver: "remote", edition, run: remote })).scenarios);
   for (const d of differences) process.stdout.write(`DIFFERENT ${d}\n`);
-  const count = readRun(path.join("reports", reference)).scenarios.length;
+  const count = readRun(reportDir({ driver: "simulator", edition, run: reference })).scenarios.length;
   process.stdout.write(
     differences.length === 0
       ? `equivalence (${edition}): all ${count} scenarios have the same result in process and through the agent\n`

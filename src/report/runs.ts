@@ -17,7 +17,7 @@ export interface LoadedRun {
   expectationsFrom?: string;
 }
 
-export const REPORTS_DIR = "reports";
+export const REPORTS_DIR = process.env.JOINLEAF_REPORTS || "reports";
 
 /** Run folders under `root` that hold a messages.ndjson, sorted by name. */
 export function discoverRuns(root = REPORTS_DIR): string[] {
