@@ -1,5 +1,5 @@
 // Given steps: the sockets, peers and conditions a scenario starts from.
-import { DataTable, Given } from "@cucumber/cucumber";
+import { Given } from "@cucumber/cucumber";
 import { FD_BITS, FdEventName } from "../drivers/winsock";
 import { DEFAULT_HOST, JoinLeafWorld, patternBytes, qos } from "./world";
 
@@ -90,8 +90,4 @@ export function parseEvents(list: string): FdEventName[] {
   const names = list.split(/,\s*|\s+and\s+/).map((n) => n.trim());
   for (const n of names) if (!(n in FD_BITS)) throw new Error(`unknown network event "${n}"; known: ${Object.keys(FD_BITS).join(", ")}`);
   return names as FdEventName[];
-}
-
-export function tableHash(table: DataTable): Record<string, string> {
-  return table.rowsHash();
 }

@@ -14,7 +14,7 @@ import type {
   Result,
   Sock,
 } from "../drivers/driver";
-import { protocolMeets, protocolTraits } from "../drivers/capabilities";
+import { isDriverCapability, protocolMeets, protocolTraits } from "../drivers/capabilities";
 import { createDriver } from "../drivers/index";
 import { encodeSockAddr, inet, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from "../drivers/sockaddr";
 import type { Edition } from "../drivers/simulator/simulator";
@@ -100,9 +100,9 @@ export class JoinLeafWorld extends World<RunParameters> {
       edition: this.parameters.edition,
       options: this.parameters.driverOptions,
     });
-    const missing = needs.filter((n) => isCapabilityNeed(n) && !this.driver.capabilities.has(n as never));
+    const missing = needs.filter((n) => isDriverCapability(n) && !this.driver.capabilities.has(n));
     if (missing.length) return `driver "${this.driver.name}" lacks ${missing.join(", ")}`;
-    const protocolNeeds = needs.filter((n) => !isCapabilityNeed(n));
+    const protocolNeeds = needs.filter((n) => !isDriverCapability(n));
     const protocols = await this.driver.protocols();
     const fit = protocols.find((p) => protocolNeeds.every((n) => protocolMeets(p, n)));
     if (!fit) return `no protocol entry of driver "${this.driver.name}" offers ${protocolNeeds.join(" + ") || "multipoint"}`;
@@ -341,11 +341,6 @@ export class JoinLeafWorld extends World<RunParameters> {
     const address = wildcard ? "0.0.0.0" : await this.driver.hostAddress(this.socket(name).host);
     return encodeSockAddr(inet(address, port));
   }
-}
-
-const CAPABILITY_NEEDS = new Set(["programmable-peers", "fault-injection", "winsock11-blocking", "virtual-clock", "socket-groups", "several-hosts"]);
-function isCapabilityNeed(n: string): boolean {
-  return CAPABILITY_NEEDS.has(n);
 }
 
 /** Deterministic bytes for "N bytes of data": 0x01, 0x02, ... so truncation and shifts show. */
