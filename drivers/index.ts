@@ -46,7 +46,8 @@ const FACTORIES: Record<string, { describe: string; create: Factory }> = {
   },
   "native-host": {
     describe: "(inside an agent only) the koffi driver itself, in the agent's process",
-    create: async (s) => new (await import("./native/native-driver")).NativeDriver({ provider: s.options?.provider }),
+    create: async (s) =>
+      new (await import("./native/native-driver")).NativeDriver({ provider: s.options?.provider, providerTraits: s.options?.providerTraits }),
   },
 };
 
@@ -55,8 +56,11 @@ export const AGENT_ONLY_DRIVERS: ReadonlySet<string> = new Set(["native-host"]);
 
 const BIN = path.join(__dirname, "..", "bin", "joinleaf.js");
 
+/** The provider choice travels to the agent on its command line (quoted for a POSIX or Windows shell). */
 function providerFlag(s: DriverSettings): string {
-  return s.options?.provider ? ` --provider "${s.options.provider.replace(/"/g, "")}"` : "";
+  const quote = (v: string) => (process.platform === "win32" ? `"${v.replace(/"/g, '\\"')}"` : `'${v.replace(/'/g, "'\\''")}'`);
+  const o = s.options ?? {};
+  return (o.provider ? ` --provider ${quote(o.provider)}` : "") + (o.providerTraits ? ` --provider-traits ${quote(o.providerTraits)}` : "");
 }
 
 export function knownDrivers(): string[] {

@@ -4,6 +4,7 @@ import parseTagExpression from "@cucumber/tag-expressions";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { AGENT_ONLY_DRIVERS, knownDrivers } from "../drivers/index";
+import { parseTraits } from "../drivers/native/native-driver";
 import { wineLaneStatus } from "../drivers/native/wine";
 import { closeAllConnections } from "../drivers/remote/remote-driver";
 import { parseFeature } from "./report/suite";
@@ -18,6 +19,30 @@ export interface ConformanceOptions {
   tags?: string;
   quiet?: boolean;
   driverOptions?: Record<string, string>;
+}
+
+/** Command-line flags that become driver options (conformance and certify take the same ones). */
+export const DRIVER_FLAGS = {
+  agent: "agent",
+  launch: "launch",
+  connect: "connect",
+  token: "token",
+  "call-timeout": "callTimeoutMs",
+  "start-timeout": "startTimeoutMs",
+  provider: "provider",
+  "provider-traits": "providerTraits",
+} as const;
+
+export const DRIVER_FLAG_OPTIONS = Object.fromEntries(Object.keys(DRIVER_FLAGS).map((k) => [k, { type: "string" as const }])) as Record<
+  keyof typeof DRIVER_FLAGS,
+  { type: "string" }
+>;
+
+/** The driver options given on the command line (parsed by parseArgs with DRIVER_FLAG_OPTIONS). */
+export function driverOptionsFrom(values: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [flag, key] of Object.entries(DRIVER_FLAGS)) if (typeof values[flag] === "string") out[key] = values[flag] as string;
+  return out;
 }
 
 /** Options that only mean something to drivers that talk to an agent. */
@@ -50,8 +75,15 @@ export function checkOptions(o: ConformanceOptions): void {
     if (!REMOTE_DRIVERS.has(o.driver)) throw new UsageError(`${flag} is for drivers behind an agent (remote, native, wine)`);
     if (!/^[1-9]\d*$/.test(given[key])) throw new UsageError(`${flag} wants a whole number of milliseconds, not "${given[key]}"`);
   }
-  if (given.provider !== undefined && o.driver !== "native" && o.driver !== "wine") {
-    throw new UsageError(`--provider is for the native and wine drivers, not "${o.driver}"`);
+  for (const [key, flag] of [["provider", "--provider"], ["providerTraits", "--provider-traits"]]) {
+    if (given[key] !== undefined && o.driver !== "native" && o.driver !== "wine") throw new UsageError(`${flag} is for the native and wine drivers, not "${o.driver}"`);
+  }
+  if (given.providerTraits !== undefined) {
+    try {
+      parseTraits(given.providerTraits);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
   }
   if (o.tags !== undefined) {
     try {

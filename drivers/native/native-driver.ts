@@ -30,7 +30,7 @@ import type {
 import { GUARD_BYTES, guardIntact, prepareCalleeMemory } from "../callee-buffer";
 import { done, fail, ok } from "../driver";
 import { encodeSockAddr, inet } from "../sockaddr";
-import { CF_ACCEPT, CF_DEFER, CF_REJECT, ERRORS, FD_MAX_EVENTS, FIONBIO, NO_ERROR_SET_SENTINEL, SIO_GET_QOS, SIO_SET_GROUP_QOS, SIO_SET_QOS } from "../winsock";
+import { CF_ACCEPT, CF_DEFER, CF_REJECT, ERRORS, XP1_CONNECT_DATA, XP1_MULTIPOINT_CONTROL_PLANE, XP1_SUPPORT_MULTIPOINT, FD_MAX_EVENTS, FIONBIO, NO_ERROR_SET_SENTINEL, SIO_GET_QOS, SIO_SET_GROUP_QOS, SIO_SET_QOS } from "../winsock";
 import {
   HANDLE,
   INVALID_SOCKET,
@@ -61,6 +61,30 @@ const SESSION_PORT = 47000;
 export interface NativeOptions {
   /** Pick the provider under test: a protocol name, a catalog entry id or a provider GUID. */
   provider?: string;
+  /**
+   * What WSAPROTOCOL_INFO cannot say, from the provider's documentation, as JSON:
+   * {"maxConnectData": 64, "rootInitiatedJoins": true, "leafInitiatedJoins": true, "sideChat": false}.
+   */
+  providerTraits?: string;
+}
+
+type ProviderTraits = Partial<Pick<ProtocolInfo, "maxConnectData" | "rootInitiatedJoins" | "leafInitiatedJoins" | "sideChat">>;
+
+export function parseTraits(json: string | undefined): ProviderTraits {
+  if (!json) return {};
+  let t: unknown;
+  try {
+    t = JSON.parse(json);
+  } catch (e) {
+    throw new Error(`--provider-traits is not JSON: ${(e as Error).message}`);
+  }
+  const known: Record<string, string> = { maxConnectData: "number", rootInitiatedJoins: "boolean", leafInitiatedJoins: "boolean", sideChat: "boolean" };
+  if (typeof t !== "object" || t === null || Array.isArray(t)) throw new Error("--provider-traits must be a JSON object");
+  for (const [k, v] of Object.entries(t)) {
+    if (!(k in known)) throw new Error(`--provider-traits: unknown trait "${k}" (known: ${Object.keys(known).join(", ")})`);
+    if (typeof v !== known[k]) throw new Error(`--provider-traits: ${k} must be a ${known[k]}`);
+  }
+  return t as ProviderTraits;
 }
 
 interface CalleeMemory {
@@ -99,7 +123,8 @@ export class NativeDriver implements Driver {
     if (wanted && picked.length === 0) {
       throw new Error(`no protocol entry matches provider "${options.provider}"; entries: ${all.map((p) => `${p.szProtocol} (${p.dwCatalogEntryId}, ${p.providerId})`).join("; ")}`);
     }
-    this.entries = picked.map((native) => ({ native, info: toProtocolInfo(native) }));
+    const traits = parseTraits(options.providerTraits);
+    this.entries = picked.map((native) => ({ native, info: { ...toProtocolInfo(native), ...traits } }));
     this.implementation = {
       winsock: `${startup.data.szDescription} (${startup.data.szSystemStatus})`,
       winsockVersion: `${startup.data.wVersion & 0xff}.${startup.data.wVersion >> 8}`,
@@ -442,10 +467,10 @@ function toProtocolInfo(n: NativeProtocolInfo): ProtocolInfo {
     socketType: n.iSocketType,
     protocol: n.iProtocol,
     serviceFlags1: n.dwServiceFlags1,
-    // WSAPROTOCOL_INFO has no field for these; assume the most a provider could offer.
-    maxConnectData: n.dwServiceFlags1 & 0x80 ? 65535 : 0,
-    rootInitiatedJoins: (n.dwServiceFlags1 & 0x800) !== 0,
-    leafInitiatedJoins: (n.dwServiceFlags1 & 0x400) !== 0,
+    // WSAPROTOCOL_INFO has no field for these: assumed from the flags, overridable with --provider-traits.
+    maxConnectData: n.dwServiceFlags1 & XP1_CONNECT_DATA ? 65535 : 0,
+    rootInitiatedJoins: (n.dwServiceFlags1 & XP1_MULTIPOINT_CONTROL_PLANE) !== 0,
+    leafInitiatedJoins: (n.dwServiceFlags1 & XP1_SUPPORT_MULTIPOINT) !== 0,
     sideChat: false,
   };
 }

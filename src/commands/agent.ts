@@ -10,7 +10,8 @@ export const usage = `  --driver NAME        the driver to host (default: simula
   --listen HOST:PORT   serve TCP instead of stdio (port 0: any free port); loopback unless you say otherwise
   --token T            the token TCP clients must present in hello (default: a random one, printed)
   --ready-file PATH    with --listen: write {"host","port","token"} there once listening
-  --provider P         native drivers: the provider under test (protocol name, catalog entry id or GUID)`;
+  --provider P         native drivers: the provider under test (protocol name, catalog entry id or GUID)
+  --provider-traits J  what WSAPROTOCOL_INFO cannot tell, as JSON: {"maxConnectData":64,"rootInitiatedJoins":true,...}`;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -22,13 +23,17 @@ export async function run(args: string[]): Promise<number> {
       token: { type: "string" },
       "ready-file": { type: "string" },
       provider: { type: "string" },
+      "provider-traits": { type: "string" },
     },
     strict: true,
   });
   const driver = values.driver as string;
   if (!knownDrivers().includes(driver)) throw new UsageError(`unknown driver "${driver}"; known drivers: ${knownDrivers().join(", ")}`);
   const edition = values.edition as string;
-  const driverOptions: Record<string, string> = values.provider ? { provider: values.provider } : {};
+  const driverOptions: Record<string, string> = {
+    ...(values.provider ? { provider: values.provider } : {}),
+    ...(values["provider-traits"] ? { providerTraits: values["provider-traits"] } : {}),
+  };
   if (edition !== "current" && edition !== "legacy") throw new UsageError(`unknown edition "${edition}"`);
   if (!values.listen) {
     await serveStdio({ driver, edition, driverOptions });

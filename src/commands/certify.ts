@@ -8,7 +8,7 @@ import { createDriver } from "../../drivers/index";
 import { closeAllConnections } from "../../drivers/remote/remote-driver";
 import type { Edition } from "../../drivers/simulator/simulator";
 import { protocolTraits } from "../../drivers/capabilities";
-import { checkOptions, reportDir, runConformance } from "../conformance";
+import { checkOptions, DRIVER_FLAG_OPTIONS, driverOptionsFrom, reportDir, runConformance } from "../conformance";
 import { applyExpectations, describeComparison, Expectations } from "../expectations";
 import { readRun, STATUSES } from "../results";
 import { UsageError } from "../usage-error";
@@ -25,18 +25,10 @@ export const usage = `  --driver NAME        which implementation to certify (re
   --out DIR            bundle folder (default: reports/<run>/bundle)
   --tags EXPR          only scenarios matching this tag expression (a partial run is NOT CONFORMANT)
   --quiet              print a summary instead of a progress line
-  --agent, --launch, --connect, --token, --call-timeout, --provider: as for conformance
+  --agent, --launch, --connect, --token, --call-timeout, --start-timeout, --provider, --provider-traits: as for conformance
   exit: 0 CONFORMANT or CONFORMANT WITH DEVIATIONS, 1 NOT CONFORMANT, 2 usage error`;
 
 /** Driver options, passed through as `conformance` passes them. */
-const DRIVER_OPTIONS = {
-  agent: "agent",
-  launch: "launch",
-  connect: "connect",
-  token: "token",
-  "call-timeout": "callTimeoutMs",
-  provider: "provider",
-} as const;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -49,16 +41,12 @@ export async function run(args: string[]): Promise<number> {
       out: { type: "string" },
       tags: { type: "string" },
       quiet: { type: "boolean", default: false },
-      ...Object.fromEntries(Object.keys(DRIVER_OPTIONS).map((k) => [k, { type: "string" as const }])),
+      ...DRIVER_FLAG_OPTIONS,
     },
     strict: true,
   });
   if (!values.driver) throw new UsageError("certify needs --driver NAME");
-  const driverOptions: Record<string, string> = {};
-  for (const [flag, key] of Object.entries(DRIVER_OPTIONS)) {
-    const v = (values as Record<string, unknown>)[flag];
-    if (typeof v === "string") driverOptions[key] = v;
-  }
+  const driverOptions = driverOptionsFrom(values);
   const options = { driver: values.driver, edition: values.edition as string, run: values.run, tags: values.tags, quiet: values.quiet, driverOptions };
   checkOptions(options);
   const { catalogue, suite } = loadSuiteAndCatalogue();

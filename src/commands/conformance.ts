@@ -1,7 +1,7 @@
 // `joinleaf conformance`: run the suite against one driver.
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { checkOptions, reportDir, runConformance } from "../conformance";
+import { checkOptions, DRIVER_FLAG_OPTIONS, driverOptionsFrom, reportDir, runConformance } from "../conformance";
 import { applyExpectations, describeComparison } from "../expectations";
 import { loadCheckedExpectations } from "../report/common";
 import { readRun } from "../results";
@@ -22,7 +22,8 @@ export const usage = `  --driver NAME        which implementation to test (defau
   --call-timeout MS    a call slower than this ends its scenario as TIMEOUT (default 30000)
   --start-timeout MS   an agent slower than this to start ends the run's scenarios as TIMEOUT (default 60000)
   native and wine drivers:
-  --provider P         the provider under test: protocol name, catalog entry id or provider GUID`;
+  --provider P         the provider under test: protocol name, catalog entry id or provider GUID
+  --provider-traits J  what WSAPROTOCOL_INFO cannot tell, as JSON: {"maxConnectData":64,"rootInitiatedJoins":true,...}`;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -34,13 +35,7 @@ export async function run(args: string[]): Promise<number> {
       tags: { type: "string" },
       expectations: { type: "string" },
       quiet: { type: "boolean", default: false },
-      agent: { type: "string" },
-      launch: { type: "string" },
-      connect: { type: "string" },
-      token: { type: "string" },
-      "call-timeout": { type: "string" },
-      "start-timeout": { type: "string" },
-      provider: { type: "string" },
+      ...DRIVER_FLAG_OPTIONS,
     },
     strict: true,
   });
@@ -50,15 +45,7 @@ export async function run(args: string[]): Promise<number> {
     run: values.run,
     tags: values.tags,
     quiet: values.quiet,
-    driverOptions: definedOnly({
-      agent: values.agent,
-      launch: values.launch,
-      connect: values.connect,
-      token: values.token,
-      callTimeoutMs: values["call-timeout"],
-      startTimeoutMs: values["start-timeout"],
-      provider: values.provider,
-    }),
+    driverOptions: driverOptionsFrom(values),
   };
   const file = values.expectations ?? defaultExpectations(options.driver);
   // Read the file before the run, so a broken one is reported without running anything.
@@ -81,8 +68,4 @@ export async function run(args: string[]): Promise<number> {
 function defaultExpectations(driver: string): string | undefined {
   const file = `expectations/${driver}.yaml`;
   return existsSync(file) ? file : undefined;
-}
-
-function definedOnly(o: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, string>;
 }
