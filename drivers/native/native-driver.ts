@@ -4,6 +4,11 @@
 // hang in the implementation ends one scenario as CRASH or TIMEOUT instead of the harness.
 // Before every call it plants a sentinel last-error value, so a call that fails without setting
 // an error code is reported as exactly that. Every output buffer is followed by guard bytes.
+//
+// Known limit: calls run on the agent's one JS thread (koffi's async calls run on a worker thread,
+// where the last error could no longer be read), so while a blocking call waits the agent answers
+// nothing else. A scenario whose blocking join waits for another call of the same run ends as
+// TIMEOUT with this driver; Wine's protocols never get there (no rooted control).
 import type {
   AcceptCondition,
   AcceptOutcome,

@@ -18,7 +18,7 @@ class RunInfoFormatter extends Formatter {
     } catch {
       suiteVersion = undefined;
     }
-    this.info = { run: o.run, driver: o.driver, edition: o.edition, tags: o.tags || undefined, suiteVersion };
+    this.info = { run: o.run, driver: o.driver, edition: o.edition, tags: o.tags || null, suiteVersion };
     options.eventBroadcaster.on("envelope", (e) => {
       if (e.testRunStarted) this.info.startedAt = timestamp(e.testRunStarted.timestamp);
       if (e.testRunFinished) {
