@@ -52,9 +52,8 @@ export interface NamedSocket {
 /** A join the scenario started; blocking ones may still be running. */
 export interface JoinRecord {
   socket: string;
-  /** The arguments as the driver got them, and a copy taken before the call (inputs must not change). */
+  /** The arguments as the driver got them. */
   args: JoinLeafArgs;
-  argsBefore: JoinLeafArgs;
   call: Promise<JoinLeafOutcome>;
   outcome?: JoinLeafOutcome;
 }
@@ -184,8 +183,7 @@ export class JoinLeafWorld extends World<RunParameters> {
   /** Starts a join; a blocking one keeps running until `finishJoin`. */
   startJoin(socketName: string, args: JoinLeafArgs): JoinRecord {
     const s = this.socket(socketName);
-    const argsBefore = structuredClone(args);
-    const record: JoinRecord = { socket: socketName, args, argsBefore, call: this.driver.joinLeaf(s.sock, args) };
+    const record: JoinRecord = { socket: socketName, args, call: this.driver.joinLeaf(s.sock, args) };
     record.call.then((o) => (record.outcome = o)).catch(() => undefined);
     this.joins.push(record);
     return record;
@@ -209,7 +207,7 @@ export class JoinLeafWorld extends World<RunParameters> {
 
   /** Records a join that was made elsewhere (inside a callback) and has already returned. */
   recordJoin(socketName: string, args: JoinLeafArgs, outcome: JoinLeafOutcome): JoinRecord {
-    const record: JoinRecord = { socket: socketName, args, argsBefore: structuredClone(args), call: Promise.resolve(outcome), outcome };
+    const record: JoinRecord = { socket: socketName, args, call: Promise.resolve(outcome), outcome };
     this.joins.push(record);
     return record;
   }

@@ -4,6 +4,7 @@
 // over simulated links with a fixed latency and are answered by local roots or by programmable peers.
 // Every outcome below is derived from that state. Where the two editions of the reference text
 // disagree about observable behaviour, `edition` picks the reading (see docs/editions.md).
+import { isDeepStrictEqual } from "node:util";
 import {
   AcceptCondition,
   AcceptOutcome,
@@ -493,13 +494,20 @@ export class Simulator implements Driver {
 
   async joinLeaf(s: Sock, a: JoinLeafArgs): Promise<JoinLeafOutcome> {
     const callId = this.nextCall++;
+    // The caller's inputs as they were on entry; what the call returns says whether they still are.
+    const inputs = structuredClone(a);
     if (a.lpCalleeData) {
       const memory = prepareCalleeMemory(Buffer.alloc(a.lpCalleeData.len + GUARD_BYTES), a.lpCalleeData.len);
       this.callee.set(callId, { capacity: a.lpCalleeData.len, len: a.lpCalleeData.len, memory });
     }
-    const snapshot = () => (a.lpCalleeData ? this.readCallee(callId) : undefined);
+    const returns = (result: Result<Sock>): JoinLeafOutcome => ({
+      callId,
+      result,
+      callee: a.lpCalleeData ? this.readCallee(callId) : undefined,
+      inputsUnchanged: isDeepStrictEqual(a, inputs),
+    });
     const started = this.startJoin(callId, s, a);
-    if (typeof started === "number") return { callId, result: fail(started), callee: snapshot() };
+    if (typeof started === "number") return returns(fail(started));
     const join = started;
     if (join.s.nonBlocking) {
       if (this.edition === "legacy" && join.s.control === "leaf" && !join.finished) {
@@ -507,16 +515,16 @@ export class Simulator implements Driver {
         // and the socket is selected for writing while it connects. (A c_root join keeps the
         // descriptor reading: failing would lose the new socket.)
         join.s.connectLike = "pending";
-        return { callId, result: fail(E.WSAEWOULDBLOCK), callee: snapshot() };
+        return returns(fail(E.WSAEWOULDBLOCK));
       }
-      return { callId, result: ok(join.returned.id), callee: snapshot() };
+      return returns(ok(join.returned.id));
     }
     const error = await new Promise<number>((resolve) => {
       if (join.finished) return resolve(join.returned.closed ? E.WSAEINTR : 0);
       join.settle = resolve;
     });
     if (join.s.host.blocking === join) join.s.host.blocking = null;
-    return { callId, result: error ? fail(error) : ok(join.returned.id), callee: snapshot() };
+    return returns(error ? fail(error) : ok(join.returned.id));
   }
 
   /** Validates a join and sets it going; returns an error code when the call fails at once. */
