@@ -1,10 +1,11 @@
 Feature: The shape of WSAJoinLeaf
   WSAJoinLeaf takes eight parameters and returns a SOCKET. In one call it adds a leaf to a
   multipoint session, carries user data both ways and sets up the quality of service asked for.
-  The statements about linkage, supported platforms and how the signature compares with
-  WSAConnect's say nothing a call can show, so they are recorded as not testable.
+  The signature itself, the statements about linkage and supported platforms and how the
+  signature compares with WSAConnect's say nothing a call can show, so they are recorded as not
+  testable; what each parameter does is checked here through its effect.
 
-  @req:JL-001 @req:JL-002 @req:JL-037 @needs:root-initiated @needs:connect-data @needs:qos @needs:programmable-peers
+  @req:JL-001 @req:JL-037 @needs:root-initiated @needs:connect-data @needs:qos @needs:programmable-peers
   Rule: One call adds the leaf, carries user data both ways and signals the QOS, each parameter doing its own part
 
     Scenario: Every parameter reaches the place it is meant for
@@ -22,6 +23,12 @@ Feature: The shape of WSAJoinLeaf
       And peer "B" received 10 bytes of caller data
       And the callee buffer holds the peer's 12 bytes
       And peer "B" was signalled a sending token rate of 1000
+
+  @req:JL-002 @untestable
+  Rule: The function returns a SOCKET and takes eight parameters in a fixed order
+
+    Scenario: The declared prototype
+      Then it is not testable: "a declaration, not a behaviour: every driver calls through its own declaration of the prototype, so a call can only confirm that declaration, never the header's; what each parameter does is checked by JL-001 and JL-037"
 
   @req:JL-003 @needs:root-initiated @needs:connect-data @needs:qos @needs:programmable-peers
   Rule: Only lpCalleeData is written; every other parameter is read and left as it was
@@ -43,7 +50,7 @@ Feature: The shape of WSAJoinLeaf
   Rule: Compared with WSAConnect, the only extra parameter is dwFlags
 
     Scenario: Comparing the signature with WSAConnect's
-      Then it is not testable: "a comparison between two signatures, not a behaviour; the parameter list itself is checked by JL-002"
+      Then it is not testable: "a comparison between two signatures, not a behaviour; the parameter list itself (JL-002) is a declaration no call can check either"
 
   @req:JL-005 @edition:current @untestable
   Rule: (current) WSAAPI, declared in winsock2.h, linked through Ws2_32.lib, exported by Ws2_32.dll
