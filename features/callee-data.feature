@@ -9,6 +9,10 @@ Feature: lpCalleeData carries the peer's answer back
   returns"; there is no WSAConnect call in a join, so both editions are read as "when the call
   returns" (docs/editions.md, row 9).
 
+  Seeing the buffer untouched before completion and filled after it takes a join that is still
+  pending when the call returns: the text allows a provider to finish a join at once, so that
+  scenario needs a virtual clock, where no time passes between the call and the check.
+
   @req:JL-012 @req:JL-067 @req:JL-068 @req:JL-069 @needs:root-initiated @needs:connect-data @needs:programmable-peers
   Rule: On completion len is the number of bytes the peer sent back
 
@@ -74,7 +78,7 @@ Feature: lpCalleeData carries the peer's answer back
         | callee buffer | 32 bytes |
       Then the call returned with the peer's 12 bytes in the callee buffer
 
-  @req:JL-071 @req:JL-074 @req:JL-075 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  @req:JL-071 @req:JL-074 @req:JL-075 @needs:root-initiated @needs:connect-data @needs:programmable-peers @needs:virtual-clock
   Rule: On a nonblocking socket the callee data is valid only once the join has completed, which FD_CONNECT tells
 
     Scenario: Before FD_CONNECT the buffer is untouched; after it, it holds the answer

@@ -6,13 +6,17 @@ Feature: When the returned descriptor can be used
   "Usable" is observed by reading from the socket: a usable socket hands over data or says there
   is none yet (WSAEWOULDBLOCK); an unusable one refuses the read with another error.
 
+  The text allows a provider to finish a join at once. Scenarios that look at a join while it is
+  still pending and then again once it is over need a virtual clock, where no time passes
+  between the call and the check, so a join that waits for the peer's answer is still pending.
+
   @req:JL-038 @untestable
   Rule: Apart from its result and dwFlags, WSAJoinLeaf takes WSAConnect's parameters and semantics
 
     Scenario: A cross-reference to another function's whole contract
       Then it is not testable: "refers to WSAConnect's entire contract; the consequences this suite checks are separate entries"
 
-  @req:JL-039 @req:JL-040 @needs:root-initiated @needs:programmable-peers
+  @req:JL-039 @req:JL-040 @needs:root-initiated @needs:programmable-peers @needs:virtual-clock
   Rule: The descriptor a nonblocking join returns becomes usable only once the join has completed
 
     Scenario: The new socket cannot be used before FD_CONNECT and can be used after it
@@ -36,7 +40,7 @@ Feature: When the returned descriptor can be used
       Then the join returns a new c_leaf socket "to B"
       And "to B" can be used
 
-  @req:JL-041 @edition:current @needs:root-initiated @needs:programmable-peers
+  @req:JL-041 @edition:current @needs:root-initiated @needs:programmable-peers @needs:virtual-clock
   Rule: (current) Closing the new descriptor while the join is pending cancels the join
 
     Scenario: The root gives up on one leaf and adds another at once

@@ -1,6 +1,9 @@
 Feature: Joining again
   A socket that is already a member of the session cannot join it again. A root is the
   exception: it adds leaves one after another, with at most one join outstanding at a time.
+  Seeing that limit takes a join that is still outstanding when the next one is made, to a peer
+  that will accept it later: that needs a virtual clock, where no time passes between the calls
+  (the text allows a provider to finish a join at once).
 
   @req:JL-023 @req:JL-115 @needs:nonrooted-control
   Rule: After a successful join, another join on the same c_leaf socket fails with WSAEISCONN
@@ -56,7 +59,7 @@ Feature: Joining again
       And peer "C" is a member
       And peer "D" is a member
 
-  @req:JL-058 @needs:root-initiated @needs:programmable-peers
+  @req:JL-058 @needs:root-initiated @needs:programmable-peers @needs:virtual-clock
   Rule: A root adding leaves has at most one join outstanding at a time
 
     Scenario: The next leaf is added only once the join before it has completed
