@@ -67,6 +67,10 @@ Feature: lpCalleeData carries the peer's answer back
       Then the join fails with WSAEFAULT
       And nothing was written past the callee buffer
       And peer "B" is not a member
+      When "root" joins "B" with:
+        | callee buffer | 24 bytes |
+      Then the join succeeds
+      And the callee buffer holds the peer's 24 bytes
 
   @req:JL-072 @req:JL-073 @needs:root-initiated @needs:connect-data @needs:programmable-peers
   Rule: On a blocking socket the callee data is valid when the call returns

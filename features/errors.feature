@@ -113,9 +113,12 @@ Feature: Error codes
 
     Scenario Outline: name is <name>
       Given a c_leaf socket "leaf"
+      And a multipoint session "group"
       When "leaf" joins with:
         | name | <name> |
       Then the join fails with WSAEFAULT
+      When "leaf" joins "group"
+      Then the join succeeds
 
       Examples:
         | name            |
@@ -131,6 +134,9 @@ Feature: Error codes
       When "leaf" joins "group" with:
         | namelen | <namelen> |
       Then the join fails with WSAEFAULT
+      When "leaf" joins "group" with:
+        | namelen | 16 |
+      Then the join succeeds
 
       Examples:
         | namelen |
@@ -149,6 +155,10 @@ Feature: Error codes
         | provider-specific QOS | 4 bytes declared as 16 |
       Then the join fails with WSAEFAULT
       And peer "B" saw 0 join requests
+      When "root" joins "B" with:
+        | sending token rate    | 1000    |
+        | provider-specific QOS | 4 bytes |
+      Then the join succeeds
 
   @req:JL-112 @needs:root-initiated @needs:qos @needs:socket-groups @needs:programmable-peers
   Rule: A group QOS whose buffer is shorter than its length says fails with WSAEFAULT
@@ -161,6 +171,10 @@ Feature: Error codes
         | group provider-specific QOS | 4 bytes declared as 16 |
       Then the join fails with WSAEFAULT
       And peer "B" saw 0 join requests
+      When "root" joins "B" with:
+        | group sending token rate    | 1000    |
+        | group provider-specific QOS | 4 bytes |
+      Then the join succeeds
 
   @req:JL-114 @edition:current @needs:nonrooted-control
   Rule: (current) A UDP socket opened without the c_leaf and d_leaf flags fails with WSAEINVAL
