@@ -70,14 +70,40 @@ Feature: Error codes
       When "other" joins "C"
       Then the join of "other" succeeds
 
-  @req:JL-104 @req:JL-105 @needs:nonrooted-control
+  @req:JL-104 @req:JL-105
   Rule: A name that is no address to join, such as ADDR_ANY, fails with WSAEADDRNOTAVAIL
 
+    @needs:nonrooted-control
     Scenario: A leaf names ADDR_ANY
+      The legacy line says only that "the specified address is not available from the local
+      machine". The one address the call is given is name, so both editions are read alike:
+      name is no address this machine can join, ADDR_ANY being the plain case. The legacy
+      wording could also mean a socket bound to an address that is not one of this machine's.
+      That meaning is NOT checked: it cannot arise at join time, because bind already refuses
+      such an address with WSAEADDRNOTAVAIL and an implicit bind takes the machine's own address
+      (docs/editions.md, row 14).
+
       Given a c_leaf socket "leaf"
+      And a multipoint session "group"
       When "leaf" joins with:
         | name | ADDR_ANY |
       Then the join fails with WSAEADDRNOTAVAIL
+      When "leaf" joins "group"
+      Then the join succeeds
+
+    @needs:root-initiated @needs:programmable-peers
+    Scenario: A root names ADDR_ANY as the leaf to add
+      Under nonrooted control no unicast name is a session, so the leaf's join above would fail
+      for any of them; a root may name any unicast leaf, so here ADDR_ANY itself is refused.
+
+      Given a c_root socket "root"
+      And a peer "B" that accepts joins
+      When "root" joins with:
+        | name | ADDR_ANY |
+      Then the join fails with WSAEADDRNOTAVAIL
+      And peer "B" saw 0 join requests
+      When "root" joins "B"
+      Then the join returns a new c_leaf socket "to B"
 
   @req:JL-106 @needs:nonrooted-control
   Rule: A name of an address family the socket cannot use fails with WSAEAFNOSUPPORT
