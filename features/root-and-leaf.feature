@@ -169,6 +169,29 @@ Feature: c_root and c_leaf sockets
       And the network settles
       Then "quiet" is not notified of FD_ACCEPT
 
+  @req:JL-055 @needs:root-initiated @needs:leaf-initiated @needs:rooted-control @needs:qos @needs:programmable-peers
+  Rule: What accept and WSAAccept return is the same kind of c_leaf socket as the one WSAJoinLeaf returns to a root
+
+    Scenario Outline: The socket <function> returns has the root's socket QOS, as the one a join returns has
+      Given a c_root socket "root"
+      And "root" has socket QOS with a sending token rate of 1000
+      And "root" is listening
+      And a peer "B" that accepts joins
+      And a peer "C" that accepts joins
+      When peer "B" asks to join "root"
+      And the network settles
+      And "root" <admits> as "to B"
+      Then the call succeeds
+      And the socket QOS of "to B" has a sending token rate of 1000
+      When "root" joins "C"
+      Then the join returns a new c_leaf socket "to C"
+      And the socket QOS of "to C" has a sending token rate of 1000
+
+      Examples:
+        | function  | admits                                 |
+        | accept    | accepts the waiting leaf               |
+        | WSAAccept | admits the waiting leaf with WSAAccept |
+
   @req:JL-056 @needs:root-initiated @needs:leaf-initiated @needs:programmable-peers
   Rule: A c_root socket that is already listening may still add leaves with WSAJoinLeaf
 

@@ -583,14 +583,17 @@ export class Simulator implements Driver {
     return join;
   }
 
-  /** The c_leaf socket a root gets for one leaf: it copies the root's properties. */
+  /**
+   * The c_leaf socket a root holds for one leaf, whether WSAJoinLeaf added the leaf or accept /
+   * WSAAccept admitted it (the same kind of socket): it copies the root's properties.
+   */
   private newRootLeafSocket(root: SimSocket): SimSocket {
     const leaf = this.newSocket(root.host, root.proto, "leaf", root.data);
     leaf.parent = root;
     leaf.local = root.local ? { ...root.local } : null;
     leaf.nonBlocking = root.nonBlocking;
     leaf.registration = { ...root.registration };
-    leaf.qos = root.qos;
+    leaf.qos = root.qos ? structuredClone(root.qos) : null;
     // The legacy text excludes the root's group ID from what the new socket inherits.
     leaf.groupId = this.edition === "legacy" ? 0 : root.groupId;
     return leaf;
@@ -812,11 +815,7 @@ export class Simulator implements Driver {
       if (from.kind === "peer") from.peer.log.member = false;
       return answered(fail(E.WSAECONNREFUSED));
     }
-    const leaf = this.newSocket(root.host, root.proto, "leaf", root.data);
-    leaf.parent = root;
-    leaf.local = root.local ? { ...root.local } : null;
-    leaf.registration = { ...root.registration };
-    leaf.nonBlocking = root.nonBlocking;
+    const leaf = this.newRootLeafSocket(root);
     leaf.joined = true;
     leaf.far = from;
     if (from.kind === "peer") {
