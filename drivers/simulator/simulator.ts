@@ -148,6 +148,9 @@ interface PendingJoin {
   callerData: Buffer | null;
   flags: number;
   qosTokenRate: number | null;
+  /** The provider's copies of lpSQOS / lpGQOS (null: none given, or lpGQOS ignored); kept only if the join succeeds. */
+  socketQos: Qos | null;
+  groupQos: Qos | null;
   bandwidth: number;
   timeout: TimerHandle | null;
   finished: boolean;
@@ -562,6 +565,8 @@ export class Simulator implements Driver {
     if (bindError) return bindError;
 
     const returned = sock.control === "root" ? this.newRootLeafSocket(sock) : sock;
+    // The socket for this leaf carries the flow this join asked for.
+    if (returned !== sock && qos.socketQos) returned.qos = structuredClone(qos.socketQos);
     const join: PendingJoin = {
       callId,
       s: sock,
@@ -570,6 +575,8 @@ export class Simulator implements Driver {
       callerData: callerData && callerData.length ? callerData : null,
       flags: a.dwFlags,
       qosTokenRate: qos.tokenRate,
+      socketQos: qos.socketQos,
+      groupQos: qos.groupQos,
       bandwidth: qos.bandwidth,
       timeout: null,
       finished: false,
@@ -647,12 +654,16 @@ export class Simulator implements Driver {
    * QOS for this join: lpSQOS overrides SIO_SET_QOS, lpGQOS overrides SIO_SET_GROUP_QOS (and is
    * ignored unless `s` created its group); a direction the join does not use is ignored.
    */
-  private admitQos(sock: SimSocket, a: JoinLeafArgs): { tokenRate: number | null; bandwidth: number } | number {
+  private admitQos(
+    sock: SimSocket,
+    a: JoinLeafArgs,
+  ): { tokenRate: number | null; bandwidth: number; socketQos: Qos | null; groupQos: Qos | null } | number {
     const sqos = a.lpSQOS ?? sock.qos;
     const gqos = a.lpGQOS && sock.groupCreator ? a.lpGQOS : sock.groupCreator ? sock.groupQos : null;
     // The provider keeps its own copies: the caller's structures are inputs and stay the caller's.
-    if (a.lpSQOS) sock.qos = structuredClone(a.lpSQOS);
-    if (a.lpGQOS && sock.groupCreator) sock.groupQos = structuredClone(a.lpGQOS);
+    // They become the socket's (and group's) QOS only once the join has succeeded (see finish).
+    const socketQos = a.lpSQOS ? structuredClone(a.lpSQOS) : null;
+    const groupQos = a.lpGQOS && sock.groupCreator ? structuredClone(a.lpGQOS) : null;
     const sending = !(a.dwFlags & JL_RECEIVER_ONLY);
     const receiving = !(a.dwFlags & JL_SENDER_ONLY);
     const demand = (q: Qos | null) =>
@@ -661,12 +672,12 @@ export class Simulator implements Driver {
       !!q && ((sending && wantsService(q.sending)) || (receiving && wantsService(q.receiving)));
     if (!(sock.proto.serviceFlags1 & XP1_QOS_SUPPORTED)) {
       if (asksForService(a.lpSQOS) || asksForService(a.lpGQOS && sock.groupCreator ? a.lpGQOS : null)) return E.WSAEOPNOTSUPP;
-      return { tokenRate: null, bandwidth: 0 };
+      return { tokenRate: null, bandwidth: 0, socketQos, groupQos };
     }
     const bandwidth = demand(sqos) + demand(gqos);
     if (sock.host.reservedBandwidth + bandwidth > LINK_CAPACITY_BYTES_PER_SEC) return E.WSAEOPNOTSUPP;
     // A receiver-only join ignores its sending flowspec, so there is no sending rate to signal.
-    return { tokenRate: sqos && sending ? rate(sqos.sending) : null, bandwidth };
+    return { tokenRate: sqos && sending ? rate(sqos.sending) : null, bandwidth, socketQos, groupQos };
   }
 
   /** Puts the join request on the wire; the answer arrives through the clock. */
@@ -747,6 +758,9 @@ export class Simulator implements Driver {
       returned.joined = true;
       returned.joinFlags = join.flags;
       returned.reserved = join.bandwidth;
+      // The join's QOS replaces what SIO_SET_QOS / SIO_SET_GROUP_QOS set, now that it has succeeded.
+      if (join.socketQos) s.qos = join.socketQos;
+      if (join.groupQos) s.groupQos = join.groupQos;
       if (t.kind === "peer") {
         t.peer.log.member = true;
         t.peer.link = returned;
