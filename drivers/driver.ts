@@ -262,8 +262,13 @@ export interface Driver {
   peerLog(name: string): Promise<PeerLog>;
   /** The peer leaves (closes its end); for a root's leaf this raises FD_CLOSE at the root. */
   peerLeave(name: string): Promise<void>;
-  /** The peer sends data to the session or over its connection. */
-  peerSend(name: string, data: Hex): Promise<void>;
+  /**
+   * The peer sends multipoint data: to its session, or over its connection to the members the
+   * data plane reaches. With `sideChat` it talks privately instead, over the connection between a
+   * root and one leaf, where the protocol has side chats (ProtocolInfo.sideChat); elsewhere a side
+   * chat carries nothing.
+   */
+  peerSend(name: string, data: Hex, sideChat?: boolean): Promise<void>;
   /** A remote leaf asks the listening root at `root` to admit it, carrying optional caller data. */
   peerRequestJoin(name: string, root: Hex, callerData: Hex | null): Promise<void>;
   injectFault(host: string, fault: Fault, on: boolean): Promise<void>;

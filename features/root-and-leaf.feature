@@ -102,7 +102,7 @@ Feature: c_root and c_leaf sockets
   Rule: Where the protocol allows side chats, the root and one leaf talk over the socket the root holds for it
 
     @needs:side-chat @needs:leaf-initiated
-    Scenario: The root and one leaf exchange data privately
+    Scenario: The root and one leaf exchange data privately, apart from the session's data
       Given a c_root socket "root"
       And "root" is listening
       And a peer "B" that accepts joins
@@ -111,10 +111,14 @@ Feature: c_root and c_leaf sockets
       And "to B" sends 8 bytes
       And the network settles
       Then peer "B" received 8 bytes
-      When peer "B" sends 5 bytes
+      When peer "B" sends 5 bytes over its side chat
       And the network settles
       Then "to B" receives the peer's 5 bytes
       And "root" has nothing to receive
+      When peer "B" sends 5 bytes
+      And the network settles
+      Then "root" receives the peer's 5 bytes
+      And "to B" has nothing to receive
 
     @needs:no-side-chat @needs:root-initiated
     Scenario: Where the protocol has no side chats, the socket for one leaf carries no data

@@ -103,6 +103,10 @@ When("peer {string} sends {int} bytes", async function (this: JoinLeafWorld, pee
   await this.driver.peerSend(peer, patternBytes(n, CALLEE_SEED));
 });
 
+When("peer {string} sends {int} bytes over its side chat", async function (this: JoinLeafWorld, peer: string, n: number) {
+  await this.driver.peerSend(peer, patternBytes(n, CALLEE_SEED), true);
+});
+
 When("{string} sends {int} bytes", async function (this: JoinLeafWorld, name: string, n: number) {
   this.record(`send("${name}")`, await this.driver.send(this.socket(name).sock, patternBytes(n)));
 });

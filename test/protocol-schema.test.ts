@@ -423,6 +423,11 @@ test("a session with the simulator agent that calls every method fits the schema
     await a.call("advance", { ms: 100 });
     value(await a.call("select", { sets: { read: [member], write: [member], except: [] }, timeoutMs: 0 }));
     assert.equal(value(await a.call<Ok<string>>("recv", { s: member, capacity: 4096 })), "0405");
+    // A multicast session has no root to side-chat with: a side chat there carries nothing.
+    await a.call("peerSend", { name: "G", data: "06", sideChat: true });
+    await a.call("advance", { ms: 100 });
+    const nothing = await a.call<Ok<string>>("recv", { s: member, capacity: 4096 });
+    assert.ok(!nothing.ok, "a session's side chat reached the member");
 
     // A blocking join from host R stays unanswered while other calls go on; WSAAccept lets it in.
     const blocking = a.call<JoinLeafOutcome>("joinLeaf", { s: leafR, args: args(rootName) });

@@ -429,7 +429,7 @@ export class NativeDriver implements Driver {
     throw new Error(`the native driver cannot make peer "${name}" leave`);
   }
 
-  async peerSend(name: string): Promise<void> {
+  async peerSend(name: string, _data?: Hex, _sideChat?: boolean): Promise<void> {
     throw new Error(`the native driver cannot send as peer "${name}"`);
   }
 

@@ -40,7 +40,7 @@ export const METHODS = {
   definePeer: ["name", "behaviour"],
   peerLog: ["name"],
   peerLeave: ["name"],
-  peerSend: ["name", "data"],
+  peerSend: ["name", "data", "sideChat"],
   peerRequestJoin: ["name", "root", "callerData"],
   injectFault: ["host", "fault", "on"],
   advance: ["ms"],
@@ -50,7 +50,7 @@ export const METHODS = {
 
 export type MethodName = keyof typeof METHODS;
 /** Parameters that may be left out (they are optional in the contract). */
-export const OPTIONAL_PARAMS: ReadonlySet<string> = new Set(["startup.options"]);
+export const OPTIONAL_PARAMS: ReadonlySet<string> = new Set(["startup.options", "peerSend.sideChat"]);
 
 export type ErrorCode =
   | "parse-error" // the line is not JSON, or not a JSON object

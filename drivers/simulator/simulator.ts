@@ -867,21 +867,40 @@ export class Simulator implements Driver {
       return ok(bytes.length);
     }
     if (sock.control === "root") {
-      for (const leaf of this.leavesOf(sock)) {
-        const far = leaf.far;
-        if (far?.kind === "peer") deliver(() => far.peer.log.received.push(data));
-        if (far?.kind === "socket") deliver(() => this.receive(far.socket, bytes));
-      }
+      // The root's data goes to every leaf, on either data plane.
+      for (const leaf of this.leavesOf(sock)) deliver(() => this.toLeaf(leaf, bytes));
       return ok(bytes.length);
     }
     const far = sock.far;
-    if (far?.kind === "socket" && far.socket.parent) deliver(() => this.receive(far.socket.parent as SimSocket, bytes));
+    // A leaf of a local root: multipoint data, to whoever the data plane says.
+    if (far?.kind === "socket" && far.socket.parent) deliver(() => this.fromLeaf(far.socket, bytes));
+    // A leaf of a remote root (a peer): the root gets it; the peer's other leaves are not modelled.
     if (far?.kind === "peer") deliver(() => far.peer.log.received.push(data));
     return ok(bytes.length);
   }
 
   private leavesOf(root: SimSocket): SimSocket[] {
     return [...this.sockets.values()].filter((l) => l.parent === root && l.joined && !l.closed);
+  }
+
+  /** Data for the leaf that `perLeaf` (a root's c_leaf socket) stands for. */
+  private toLeaf(perLeaf: SimSocket, bytes: Buffer): void {
+    const far = perLeaf.far;
+    if (far?.kind === "peer") far.peer.log.received.push(bytes.toString("hex"));
+    if (far?.kind === "socket") this.receive(far.socket, bytes);
+  }
+
+  /**
+   * Multipoint data from the leaf that `perLeaf` stands for. It reaches the root (the d_root, or
+   * a member like any other); on a nonrooted data plane every participant's data goes to every
+   * participant, so every other leaf gets it too, while on a rooted one a d_leaf sends to the
+   * d_root only. Never to `perLeaf` itself: that socket carries side chat, not multipoint data.
+   */
+  private fromLeaf(perLeaf: SimSocket, bytes: Buffer): void {
+    const root = perLeaf.parent as SimSocket;
+    this.receive(root, bytes);
+    if (root.proto.serviceFlags1 & XP1_MULTIPOINT_DATA_PLANE) return;
+    for (const other of this.leavesOf(root)) if (other !== perLeaf) this.toLeaf(other, bytes);
   }
 
   private toSession(session: string, bytes: Buffer, from: SimSocket | null): void {
@@ -1057,15 +1076,27 @@ export class Simulator implements Driver {
     }
   }
 
-  async peerSend(name: string, data: Hex): Promise<void> {
+  async peerSend(name: string, data: Hex, sideChat = false): Promise<void> {
     const p = this.peer(name);
     const bytes = Buffer.from(data, "hex");
     this.clock.schedule(this.latency, () => {
-      if (p.behaviour.answer === "session") return this.toSession(`${p.address.address}:${p.address.port}`, bytes, null);
+      if (p.behaviour.answer === "session") {
+        // A multicast session has no root to side-chat with.
+        if (!sideChat) this.toSession(`${p.address.address}:${p.address.port}`, bytes, null);
+        return;
+      }
       const link = p.link;
       if (!link) return;
-      // Over the root's per-leaf socket where side chat exists, else to the root's data socket.
-      this.receive(link.parent && !link.proto.sideChat ? link.parent : link, bytes);
+      if (sideChat) {
+        // Only between a root and one leaf, over the socket that stands for the other end, and
+        // only where the protocol has side chats: elsewhere it carries nothing.
+        if (link.proto.sideChat) this.receive(link, bytes);
+        return;
+      }
+      // Multipoint data. From a leaf of our root it goes where the data plane says; from the
+      // root our leaf joined, it reaches our leaf.
+      if (link.parent) this.fromLeaf(link, bytes);
+      else this.receive(link, bytes);
     });
   }
 
