@@ -22,7 +22,7 @@ Then(/^"([^"]+)" is notified of (FD_\w+)(?: with (no error|error \w+))?$/, async
 });
 
 // The legacy text does not say on which socket FD_CONNECT arrives: s or the descriptor the join returned.
-Then(/^FD_CONNECT (reports|does not report) the end of the join of "([^"]+)"(?: yet| with (no error|error \w+))?$/, async function (this: JoinLeafWorld, does, name, outcome) {
+Then(/^FD_CONNECT (reports|does not report) the end of the join of "([^"]+)"(?: with (no error|error \w+))?$/, async function (this: JoinLeafWorld, does, name, outcome) {
   const record = this.lastJoin(name);
   const returned = record.outcome?.result.ok ? this.nameOf(record.outcome.result.value) : undefined;
   const candidates = [name, ...(returned && returned !== name ? [returned] : [])];
