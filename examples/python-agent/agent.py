@@ -90,7 +90,7 @@ METHODS = {
     "definePeer": ["name", "behaviour"],
     "peerLog": ["name"],
     "peerLeave": ["name"],
-    "peerSend": ["name", "data"],
+    "peerSend": ["name", "data", "sideChat?"],
     "peerRequestJoin": ["name", "root", "callerData"],
     "injectFault": ["host", "fault", "on"],
     "advance": ["ms"],
