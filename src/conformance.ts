@@ -45,6 +45,16 @@ export function driverOptionsFrom(values: Record<string, unknown>): Record<strin
   return out;
 }
 
+/** Help text of the flags that pick the provider under a native driver (conformance, certify, agent). */
+export const PROVIDER_FLAGS_USAGE = `  --provider P         the provider under test: protocol name, catalog entry id or provider GUID
+  --provider-traits J  what WSAPROTOCOL_INFO cannot tell, as JSON: {"maxConnectData":64,"rootInitiatedJoins":true,...}`;
+
+/** The edition as a reading of the reference text the suite knows, or a usage error. */
+export function checkEdition(edition: string): "current" | "legacy" {
+  if (!EDITIONS.includes(edition)) throw new UsageError(`unknown edition "${edition}"; choose ${EDITIONS.join(" or ")}`);
+  return edition as "current" | "legacy";
+}
+
 /** Options that only mean something to drivers that talk to an agent. */
 const AGENT_OPTIONS: Record<string, string> = { agent: "--agent", launch: "--launch", connect: "--connect", token: "--token" };
 const REMOTE_DRIVERS = new Set(["remote", "native", "wine"]);
@@ -58,7 +68,7 @@ export function checkOptions(o: ConformanceOptions): void {
   if (!knownDrivers().includes(o.driver)) {
     throw new UsageError(`unknown driver "${o.driver}"; known drivers: ${knownDrivers().join(", ")}`);
   }
-  if (!EDITIONS.includes(o.edition)) throw new UsageError(`unknown edition "${o.edition}"; choose ${EDITIONS.join(" or ")}`);
+  checkEdition(o.edition);
   if (o.driver === "native" && process.platform !== "win32") {
     throw new UsageError("the native driver needs Windows; on Linux, --driver wine runs it under Wine");
   }

@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { serveStdio, serveTcp } from "../agent";
 import { knownDrivers } from "../../drivers/index";
+import { checkEdition, PROVIDER_FLAGS_USAGE } from "../conformance";
 import { UsageError } from "../usage-error";
 
 export const summary = "host a local driver behind the driver protocol (stdio, or TCP with --listen)";
@@ -10,8 +11,8 @@ export const usage = `  --driver NAME        the driver to host (default: simula
   --listen HOST:PORT   serve TCP instead of stdio (port 0: any free port); loopback unless you say otherwise
   --token T            the token TCP clients must present in hello (default: a random one, printed)
   --ready-file PATH    with --listen: write {"host","port","token"} there once listening
-  --provider P         native drivers: the provider under test (protocol name, catalog entry id or GUID)
-  --provider-traits J  what WSAPROTOCOL_INFO cannot tell, as JSON: {"maxConnectData":64,"rootInitiatedJoins":true,...}`;
+  native drivers:
+${PROVIDER_FLAGS_USAGE}`;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -29,12 +30,11 @@ export async function run(args: string[]): Promise<number> {
   });
   const driver = values.driver as string;
   if (!knownDrivers().includes(driver)) throw new UsageError(`unknown driver "${driver}"; known drivers: ${knownDrivers().join(", ")}`);
-  const edition = values.edition as string;
+  const edition = checkEdition(values.edition as string);
   const driverOptions: Record<string, string> = {
     ...(values.provider ? { provider: values.provider } : {}),
     ...(values["provider-traits"] ? { providerTraits: values["provider-traits"] } : {}),
   };
-  if (edition !== "current" && edition !== "legacy") throw new UsageError(`unknown edition "${edition}"`);
   if (!values.listen) {
     await serveStdio({ driver, edition, driverOptions });
     return 0;

@@ -1,7 +1,7 @@
 // `joinleaf conformance`: run the suite against one driver.
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { checkOptions, DRIVER_FLAG_OPTIONS, driverOptionsFrom, reportDir, runConformance } from "../conformance";
+import { checkOptions, DRIVER_FLAG_OPTIONS, PROVIDER_FLAGS_USAGE, driverOptionsFrom, reportDir, runConformance } from "../conformance";
 import { applyExpectations, describeComparison } from "../expectations";
 import { loadCheckedExpectations } from "../report/common";
 import { readRun } from "../results";
@@ -22,8 +22,7 @@ export const usage = `  --driver NAME        which implementation to test (defau
   --call-timeout MS    a call slower than this ends its scenario as TIMEOUT (default 30000)
   --start-timeout MS   an agent slower than this to start ends the run's scenarios as TIMEOUT (default 60000)
   native and wine drivers:
-  --provider P         the provider under test: protocol name, catalog entry id or provider GUID
-  --provider-traits J  what WSAPROTOCOL_INFO cannot tell, as JSON: {"maxConnectData":64,"rootInitiatedJoins":true,...}`;
+${PROVIDER_FLAGS_USAGE}`;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({

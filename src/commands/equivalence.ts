@@ -2,9 +2,8 @@
 // the same result as the in-process simulator. A difference is a bug in the protocol path.
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { reportDir, runConformance } from "../conformance";
+import { checkEdition, reportDir, runConformance } from "../conformance";
 import { readRun, ScenarioResult } from "../results";
-import { UsageError } from "../usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { defaultRunName } = require("../profile") as typeof import("../profile");
 
@@ -21,8 +20,7 @@ export async function run(args: string[]): Promise<number> {
     options: { edition: { type: "string", default: "current" }, quiet: { type: "boolean", default: false } },
     strict: true,
   });
-  const edition = values.edition as string;
-  if (edition !== "current" && edition !== "legacy") throw new UsageError(`unknown edition "${edition}"`);
+  const edition = checkEdition(values.edition as string);
   // Both runs afresh, in folders of their own: an older or partial run never stands in.
   const reference = defaultRunName("equivalence-simulator", edition);
   const passed = await runConformance({ driver: "simulator", edition, run: reference, quiet: values.quiet });

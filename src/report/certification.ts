@@ -84,18 +84,13 @@ export interface ProtocolSummary {
   traits: string[];
 }
 
-export interface ProductJson {
+/** product.json: the verdict's figures as computeVerdict gave them, plus what was tested and how. */
+export interface ProductJson extends Pick<VerdictSummary, "verdict" | "counts" | "scenarios" | "failingRules" | "missingRules" | "unexercisedRules"> {
   format: string;
   run: string;
   driver: string;
   edition: string;
   tags: string | null;
-  verdict: Verdict;
-  counts: Record<Status, number>;
-  scenarios: number;
-  failingRules: string[];
-  missingRules: string[];
-  unexercisedRules: string[];
   requiredRules: string[];
   implementation: {
     driver: string;
