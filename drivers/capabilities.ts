@@ -23,8 +23,11 @@ export const PROTOCOL_TRAITS = [
 export type ProtocolTrait = (typeof PROTOCOL_TRAITS)[number];
 
 export const DRIVER_CAPABILITIES: readonly DriverCapability[] = [
-  "programmable-peers",
-  "fault-injection",
+  "scripted-peers",
+  "session-members",
+  "network-down",
+  "unreachable-peers",
+  "out-of-buffers",
   "winsock11-blocking",
   "virtual-clock",
   "socket-groups",

@@ -47,8 +47,11 @@ export interface ProtocolInfo {
 
 /** What the driver can do beyond plain Winsock calls. Scenarios name these in `@needs:` tags. */
 export type DriverCapability =
-  | "programmable-peers" // remote parties whose answers the scenario decides (definePeer)
-  | "fault-injection" // network down, no buffers (injectFault)
+  | "scripted-peers" // only a model can offer these: peers that accept, refuse or ignore rooted joins on command, ask a root to admit them, leave
+  | "session-members" // a real network offers these too: multicast session members that log what they receive and send to the group
+  | "network-down" // the network subsystem can be made to fail (injectFault "network-down")
+  | "unreachable-peers" // a peer can be put behind an address with no route (definePeer "unreachable")
+  | "out-of-buffers" // the provider can be made to run out of buffers (injectFault "no-buffers")
   | "winsock11-blocking" // Winsock 1.1 blocking calls and WSACancelBlockingCall
   | "virtual-clock" // time advances only when the harness says so
   | "socket-groups" // WSASocket group creation and SO_GROUP_ID
@@ -160,7 +163,8 @@ export interface SelectSets {
 /**
  * A party on the network. Every driver with a nonrooted protocol must offer "session" (the address
  * of a multipoint session to join, nothing more); the other answers, and the peer* methods that
- * observe or move a peer, need "programmable-peers".
+ * observe a session need "session-members", and the
+ * rest need "scripted-peers" ("unreachable" needs "unreachable-peers").
  */
 export interface PeerBehaviour {
   /**

@@ -13,7 +13,7 @@ Feature: lpCalleeData carries the peer's answer back
   pending when the call returns: the text allows a provider to finish a join at once, so that
   scenario needs a virtual clock, where no time passes between the call and the check.
 
-  @req:JL-012 @req:JL-067 @req:JL-068 @req:JL-069 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  @req:JL-012 @req:JL-067 @req:JL-068 @req:JL-069 @needs:root-initiated @needs:connect-data @needs:scripted-peers
   Rule: On completion len is the number of bytes the peer sent back
 
     Scenario: The peer answers with fewer bytes than the buffer holds
@@ -34,7 +34,7 @@ Feature: lpCalleeData carries the peer's answer back
       And the callee buffer holds the peer's 16 bytes
       And nothing was written past the callee buffer
 
-  @req:JL-070 @needs:root-initiated @needs:programmable-peers
+  @req:JL-070 @needs:root-initiated @needs:scripted-peers
   Rule: When the peer sends nothing back, len is set to 0
 
     Scenario: The peer accepts without callee data
@@ -45,7 +45,7 @@ Feature: lpCalleeData carries the peer's answer back
       Then the join succeeds
       And the callee buffer length reads 0
 
-  @req:JL-076 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  @req:JL-076 @needs:root-initiated @needs:connect-data @needs:scripted-peers
   Rule: A NULL lpCalleeData receives nothing and the join still works
 
     Scenario: The peer's answer has nowhere to go
@@ -56,7 +56,7 @@ Feature: lpCalleeData carries the peer's answer back
       Then the join succeeds
       And peer "B" is a member
 
-  @req:JL-110 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  @req:JL-110 @needs:root-initiated @needs:connect-data @needs:scripted-peers
   Rule: A callee buffer too small for the peer's answer fails with WSAEFAULT, and nothing is written past it
 
     Scenario: Twenty-four bytes of answer for an eight-byte buffer
@@ -72,7 +72,7 @@ Feature: lpCalleeData carries the peer's answer back
       Then the join succeeds
       And the callee buffer holds the peer's 24 bytes
 
-  @req:JL-072 @req:JL-073 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  @req:JL-072 @req:JL-073 @needs:root-initiated @needs:connect-data @needs:scripted-peers
   Rule: On a blocking socket the callee data is valid when the call returns
 
     Scenario: The buffer holds the answer the moment the join returns
@@ -82,7 +82,7 @@ Feature: lpCalleeData carries the peer's answer back
         | callee buffer | 32 bytes |
       Then the call returned with the peer's 12 bytes in the callee buffer
 
-  @req:JL-071 @req:JL-074 @req:JL-075 @needs:root-initiated @needs:connect-data @needs:programmable-peers @needs:virtual-clock
+  @req:JL-071 @req:JL-074 @req:JL-075 @needs:root-initiated @needs:connect-data @needs:scripted-peers @needs:virtual-clock
   Rule: On a nonblocking socket the callee data is valid only once the join has completed, which FD_CONNECT tells
 
     Scenario: Before FD_CONNECT the buffer is untouched; after it, it holds the answer

@@ -2,7 +2,7 @@ Feature: lpCallerData goes to the peer with the join request
   The caller data travels with the request to join. NULL sends none. More than the provider takes
   fails with WSAEFAULT, and a provider without connect data refuses any with WSAEPROTONOSUPPORT.
 
-  @req:JL-011 @req:JL-065 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  @req:JL-011 @req:JL-065 @needs:root-initiated @needs:connect-data @needs:scripted-peers
   Rule: The caller data reaches the peer together with the request
 
     Scenario: Ten bytes of caller data
@@ -13,7 +13,7 @@ Feature: lpCallerData goes to the peer with the join request
       Then the join succeeds
       And peer "B" received 10 bytes of caller data
 
-  @req:JL-066 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  @req:JL-066 @needs:root-initiated @needs:connect-data @needs:scripted-peers
   Rule: A NULL lpCallerData sends no user data
 
     Scenario: The request arrives without caller data
@@ -24,7 +24,7 @@ Feature: lpCallerData goes to the peer with the join request
       Then the join succeeds
       And peer "B" received no caller data
 
-  @req:JL-113 @needs:root-initiated @needs:connect-data @needs:programmable-peers
+  @req:JL-113 @needs:root-initiated @needs:connect-data @needs:scripted-peers
   Rule: Caller data longer than the provider takes fails with WSAEFAULT
 
     Scenario: One byte more than the protocol allows fails, exactly as much works

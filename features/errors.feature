@@ -14,7 +14,7 @@ Feature: Error codes
       When "leaf" joins "group"
       Then the join fails with WSANOTINITIALISED
 
-  @req:JL-098 @needs:nonrooted-control @needs:fault-injection
+  @req:JL-098 @needs:nonrooted-control @needs:network-down
   Rule: A failed network subsystem makes the call fail with WSAENETDOWN
 
     Scenario: The network subsystem fails before the join
@@ -24,7 +24,7 @@ Feature: Error codes
       When "leaf" joins "group"
       Then the join fails with WSAENETDOWN
 
-  @needs:root-initiated @needs:winsock11-blocking @needs:programmable-peers
+  @needs:root-initiated @needs:winsock11-blocking @needs:scripted-peers
   Rule: Under Winsock 1.1 a blocking join holds the application: other calls fail with WSAEINPROGRESS, and WSACancelBlockingCall ends it with WSAEINTR
 
     Background:
@@ -53,7 +53,7 @@ Feature: Error codes
       When "other" joins "C"
       Then the join of "other" succeeds
 
-  @req:JL-102 @needs:leaf-initiated @needs:rooted-control @needs:programmable-peers
+  @req:JL-102 @needs:leaf-initiated @needs:rooted-control @needs:scripted-peers
   Rule: A join made while the provider is still in a callback function fails with WSAEINPROGRESS
 
     Scenario: The WSAAccept condition function tries to join
@@ -91,7 +91,7 @@ Feature: Error codes
       When "leaf" joins "group"
       Then the join succeeds
 
-    @needs:root-initiated @needs:programmable-peers
+    @needs:root-initiated @needs:scripted-peers
     Scenario: A root names ADDR_ANY as the leaf to add
       Under nonrooted control no unicast name is a session, so the leaf's join above would fail
       for any of them; a root may name any unicast leaf, so here ADDR_ANY itself is refused.
@@ -114,7 +114,7 @@ Feature: Error codes
         | name | an AF_INET6 address |
       Then the join fails with WSAEAFNOSUPPORT
 
-  @req:JL-107 @needs:programmable-peers
+  @req:JL-107 @needs:scripted-peers
   Rule: A join the other side rejects fails with WSAECONNREFUSED
 
     @needs:root-initiated
@@ -170,7 +170,7 @@ Feature: Error codes
         | 2       |
         | 0       |
 
-  @req:JL-111 @needs:root-initiated @needs:qos @needs:programmable-peers
+  @req:JL-111 @needs:root-initiated @needs:qos @needs:scripted-peers
   Rule: A socket QOS whose buffer is shorter than its length says fails with WSAEFAULT
 
     Scenario: The provider-specific part claims 16 bytes and holds 4
@@ -186,7 +186,7 @@ Feature: Error codes
         | provider-specific QOS | 4 bytes |
       Then the join succeeds
 
-  @req:JL-112 @needs:root-initiated @needs:qos @needs:socket-groups @needs:programmable-peers
+  @req:JL-112 @needs:root-initiated @needs:qos @needs:socket-groups @needs:scripted-peers
   Rule: A group QOS whose buffer is shorter than its length says fails with WSAEFAULT
 
     Scenario: The group provider-specific part claims 16 bytes and holds 4
@@ -211,7 +211,7 @@ Feature: Error codes
       When "plain" joins "group"
       Then the join fails with WSAEINVAL
 
-  @req:JL-116 @needs:root-initiated @needs:programmable-peers
+  @req:JL-116 @needs:root-initiated @needs:scripted-peers @needs:unreachable-peers
   Rule: A peer this host has no route to fails the join with WSAENETUNREACH
 
     Scenario: The leaf to add sits on a network with no route
@@ -220,7 +220,7 @@ Feature: Error codes
       When "root" joins "B"
       Then the join fails with WSAENETUNREACH
 
-  @req:JL-117 @needs:root-initiated @needs:fault-injection @needs:programmable-peers
+  @req:JL-117 @needs:root-initiated @needs:out-of-buffers @needs:scripted-peers
   Rule: With no buffer space left, the socket is not joined: WSAENOBUFS
 
     Scenario: The provider is out of buffers
@@ -243,7 +243,7 @@ Feature: Error codes
       When "gone" joins "group"
       Then the join fails with WSAENOTSOCK
 
-  @req:JL-121 @needs:root-initiated @needs:programmable-peers
+  @req:JL-121 @needs:root-initiated @needs:scripted-peers
   Rule: A join that gets no answer times out with WSAETIMEDOUT
 
     Scenario: The leaf to add never answers

@@ -5,7 +5,7 @@ Feature: Network events around a join
   through whichever registration the application made, with an error code that tells success
   from each kind of failure (current edition).
 
-  @req:JL-059 @req:JL-060 @needs:root-initiated @needs:programmable-peers
+  @req:JL-059 @req:JL-060 @needs:root-initiated @needs:scripted-peers
   Rule: When a leaf drops out, the root hears FD_CLOSE on the socket it holds for that leaf, and only there
 
     Scenario: Of two leaves, one leaves
@@ -25,7 +25,7 @@ Feature: Network events around a join
       And "to C" is not notified of FD_CLOSE
       And "root" is not notified of FD_CLOSE
 
-  @req:JL-061 @needs:root-initiated @needs:programmable-peers
+  @req:JL-061 @needs:root-initiated @needs:scripted-peers
   Rule: When the root closes the socket it holds for a leaf, that leaf hears FD_CLOSE
 
     Scenario: The root drops one of two leaves
@@ -67,7 +67,7 @@ Feature: Network events around a join
       Then "to leaf" is notified of FD_CLOSE with no error
       And "root" is not notified of FD_CLOSE
 
-  @req:JL-063 @edition:current @needs:root-initiated @needs:programmable-peers
+  @req:JL-063 @edition:current @needs:root-initiated @needs:scripted-peers
   Rule: (current) The outcome comes through whichever registration the application made on s
 
     Scenario Outline: Success is reported through <registration> on the root
@@ -84,7 +84,7 @@ Feature: Network events around a join
         | WSAEventSelect |
         | WSAAsyncSelect |
 
-  @req:JL-032 @req:JL-064 @edition:current @needs:root-initiated @needs:programmable-peers
+  @req:JL-032 @req:JL-064 @edition:current @needs:root-initiated @needs:scripted-peers
   Rule: (current) FD_CONNECT on the original socket carries the outcome in its error code
 
     Scenario Outline: A join to a peer <that> ends with FD_CONNECT and <outcome>

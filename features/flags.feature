@@ -1,4 +1,4 @@
-@req:JL-016 @needs:nonrooted-control @needs:programmable-peers
+@req:JL-016 @needs:nonrooted-control @needs:session-members
 Feature: dwFlags: sender, receiver or both
   dwFlags says whether the socket acts only as a sender (JL_SENDER_ONLY), only as a receiver
   (JL_RECEIVER_ONLY) or as both (JL_BOTH). It shows on the data plane of a multicast session:

@@ -16,7 +16,7 @@ Feature: When the returned descriptor can be used
     Scenario: A cross-reference to another function's whole contract
       Then it is not testable: "refers to WSAConnect's entire contract; the consequences this suite checks are separate entries"
 
-  @req:JL-039 @req:JL-040 @needs:root-initiated @needs:programmable-peers @needs:virtual-clock
+  @req:JL-039 @req:JL-040 @needs:root-initiated @needs:scripted-peers @needs:virtual-clock
   Rule: The descriptor a nonblocking join returns becomes usable only once the join has completed
 
     Scenario: The new socket cannot be used before FD_CONNECT and can be used after it
@@ -30,7 +30,7 @@ Feature: When the returned descriptor can be used
       Then FD_CONNECT reports the end of the join of "root" with no error
       And "to B" can be used
 
-  @req:JL-040 @edition:current @needs:root-initiated @needs:programmable-peers
+  @req:JL-040 @edition:current @needs:root-initiated @needs:scripted-peers
   Rule: (current) In blocking mode the descriptor is usable as soon as the call returns it
 
     Scenario: A blocking join hands back a socket that is ready
@@ -40,7 +40,7 @@ Feature: When the returned descriptor can be used
       Then the join returns a new c_leaf socket "to B"
       And "to B" can be used
 
-  @req:JL-041 @edition:current @needs:root-initiated @needs:programmable-peers @needs:virtual-clock
+  @req:JL-041 @edition:current @needs:root-initiated @needs:scripted-peers @needs:virtual-clock
   Rule: (current) Closing the new descriptor while the join is pending cancels the join
 
     Scenario: The root gives up on one leaf and adds another at once

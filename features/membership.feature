@@ -15,7 +15,7 @@ Feature: Joining again
       When "leaf" joins "group" again
       Then the join fails with WSAEISCONN
 
-  @req:JL-115 @needs:root-initiated @needs:programmable-peers
+  @req:JL-115 @needs:root-initiated @needs:scripted-peers
   Rule: The socket a root holds for one leaf is already a member and cannot join anything
 
     Scenario: The root's socket for B tries to join C
@@ -28,7 +28,7 @@ Feature: Joining again
       Then the join fails with WSAEISCONN
       And peer "C" saw 0 join requests
 
-  @req:JL-024 @edition:current @needs:root-initiated @needs:programmable-peers
+  @req:JL-024 @edition:current @needs:root-initiated @needs:scripted-peers
   Rule: (current) A c_root socket that allows root-initiated joins may start another join once one has completed
 
     Scenario: The root adds a second leaf without WSAEISCONN
@@ -41,7 +41,7 @@ Feature: Joining again
       And peer "B" is a member
       And peer "C" is a member
 
-  @req:JL-057 @needs:root-initiated @needs:programmable-peers
+  @req:JL-057 @needs:root-initiated @needs:scripted-peers
   Rule: A root may call WSAJoinLeaf again and again to add several leaves
 
     Scenario: The root adds three leaves and holds one socket for each
@@ -59,7 +59,7 @@ Feature: Joining again
       And peer "C" is a member
       And peer "D" is a member
 
-  @req:JL-058 @needs:root-initiated @needs:programmable-peers @needs:virtual-clock
+  @req:JL-058 @needs:root-initiated @needs:scripted-peers @needs:virtual-clock
   Rule: A root adding leaves has at most one join outstanding at a time
 
     Scenario: The next leaf is added only once the join before it has completed

@@ -22,7 +22,7 @@ Feature: Nonblocking joins
   between the call and the check, so a join that waits for a remote party's answer cannot have
   finished yet.
 
-  @req:JL-028 @needs:root-initiated @needs:programmable-peers
+  @req:JL-028 @needs:root-initiated @needs:scripted-peers
   Rule: A descriptor returned on a nonblocking socket means the join has started, not that it has finished
 
     Scenario: The root gets its new socket although the leaf has not answered
@@ -36,7 +36,7 @@ Feature: Nonblocking joins
       Then peer "B" saw 1 join request
       And peer "B" is not a member
 
-  @req:JL-029 @req:JL-030 @edition:current @needs:programmable-peers
+  @req:JL-029 @req:JL-030 @edition:current @needs:scripted-peers
   Rule: (current) A join that cannot finish at once returns a descriptor that is not usable yet, never WSAEWOULDBLOCK
 
     @needs:root-initiated
@@ -57,7 +57,7 @@ Feature: Nonblocking joins
       Then the join returns the same socket
       And "leaf" cannot be used yet
 
-  @req:JL-122 @req:JL-035 @edition:legacy @needs:programmable-peers
+  @req:JL-122 @req:JL-035 @edition:legacy @needs:scripted-peers
   Rule: (legacy) A c_leaf join that cannot finish at once fails with WSAEWOULDBLOCK and is selected for writing
 
     @needs:leaf-initiated @needs:rooted-control @needs:virtual-clock
@@ -91,7 +91,7 @@ Feature: Nonblocking joins
       When "root" joins "B"
       Then the join returns a new c_leaf socket "to B"
 
-  @req:JL-031 @edition:legacy @needs:programmable-peers
+  @req:JL-031 @edition:legacy @needs:scripted-peers
   Rule: (legacy) FD_CONNECT is given when the join finishes, whether it succeeded or failed
 
     @needs:root-initiated
@@ -133,7 +133,7 @@ Feature: Nonblocking joins
         | WSAEventSelect |
         | WSAAsyncSelect |
 
-  @req:JL-034 @needs:programmable-peers @needs:virtual-clock
+  @req:JL-034 @needs:scripted-peers @needs:virtual-clock
   Rule: select's answer does not change when a join completes
 
     @needs:root-initiated
@@ -158,7 +158,7 @@ Feature: Nonblocking joins
       Then "leaf" is notified of FD_CONNECT with no error
       And select says the same about "leaf" as before
 
-  @req:JL-036 @req:JL-103 @needs:root-initiated @needs:programmable-peers
+  @req:JL-036 @req:JL-103 @needs:root-initiated @needs:scripted-peers
   Rule: While a join is pending, another join on the same socket fails with WSAEALREADY
 
     Scenario: A second join before the first completes

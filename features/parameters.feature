@@ -20,7 +20,7 @@ Feature: What each parameter means
       When "leaf" joins "group"
       Then the join succeeds
 
-  @req:JL-008 @needs:root-initiated @needs:programmable-peers
+  @req:JL-008 @needs:root-initiated @needs:scripted-peers
   Rule: name is the address of the peer the socket is joined to
 
     Scenario: Of two peers, only the one named is asked

@@ -10,7 +10,7 @@ Feature: Quality of service at join time
   shows through admission: a token rate of 4000000000 bytes per second is more than any link of
   the testbed carries, so a flowspec asking for it cannot be honoured.
 
-  @req:JL-013 @req:JL-080 @needs:root-initiated @needs:qos @needs:programmable-peers
+  @req:JL-013 @req:JL-080 @needs:root-initiated @needs:qos @needs:scripted-peers
   Rule: lpSQOS gives the socket one flow specification per direction, then optional provider-specific parameters
 
     Scenario: Both directions end up in the socket's QOS
@@ -33,7 +33,7 @@ Feature: Quality of service at join time
       Then the join succeeds
       And peer "B" was signalled a sending token rate of 1000
 
-  @req:JL-083 @edition:legacy @needs:root-initiated @needs:qos @needs:programmable-peers
+  @req:JL-083 @edition:legacy @needs:root-initiated @needs:qos @needs:scripted-peers
   Rule: (legacy) With no provider-specific parameters, lpSQOS->ProviderSpecific is NULL and 0
 
     Scenario: A QOS whose provider-specific buffer is NULL with length 0
@@ -52,7 +52,7 @@ Feature: Quality of service at join time
     Scenario: The text names lpCalleeData in the socket QOS paragraph
       Then it is not testable: "as written it constrains lpCalleeData, not the QOS structure; a check would have to pick an interpretation (docs/editions.md, row 11)"
 
-  @req:JL-078 @needs:root-initiated @needs:qos @needs:programmable-peers
+  @req:JL-078 @needs:root-initiated @needs:qos @needs:scripted-peers
   Rule: A non-NULL lpSQOS replaces the socket QOS set earlier with SIO_SET_QOS
 
     Scenario: The join asks for 5000 where the ioctl had asked for 1000
@@ -65,7 +65,7 @@ Feature: Quality of service at join time
       And peer "B" was signalled a sending token rate of 5000
       And the socket QOS of "root" has a sending token rate of 5000
 
-  @req:JL-085 @needs:root-initiated @needs:qos @needs:programmable-peers
+  @req:JL-085 @needs:root-initiated @needs:qos @needs:scripted-peers
   Rule: A NULL lpSQOS supplies no QOS
 
     Scenario: With no earlier QOS, the request carries none
@@ -88,7 +88,7 @@ Feature: Quality of service at join time
   @req:JL-081 @req:JL-119
   Rule: QOS the provider or the socket cannot honour fails the join with WSAEOPNOTSUPP
 
-    @needs:root-initiated @needs:qos @needs:programmable-peers
+    @needs:root-initiated @needs:qos @needs:scripted-peers
     Scenario: More bandwidth than the network has
       Given a c_root socket "root"
       And a peer "B" that accepts joins
@@ -107,7 +107,7 @@ Feature: Quality of service at join time
       When "leaf" joins "group"
       Then the join succeeds
 
-    @needs:root-initiated @needs:qos @needs:socket-groups @needs:programmable-peers
+    @needs:root-initiated @needs:qos @needs:socket-groups @needs:scripted-peers
     Scenario: A group flow more than the network has
       Given a c_root socket "root" that creates a socket group
       And a peer "B" that accepts joins
@@ -115,7 +115,7 @@ Feature: Quality of service at join time
         | group sending token rate | 4000000000 |
       Then the join fails with WSAEOPNOTSUPP
 
-  @req:JL-082 @needs:root-initiated @needs:qos @needs:programmable-peers
+  @req:JL-082 @needs:root-initiated @needs:qos @needs:scripted-peers
   Rule: A one-way join ignores the flow specification of the direction it does not use
 
     Scenario Outline: A <flags> join with <sending> bytes/s sending and <receiving> bytes/s receiving
@@ -143,7 +143,7 @@ Feature: Quality of service at join time
       Then the join succeeds
       And peer "B" was signalled no sending token rate
 
-  @req:JL-014 @req:JL-086 @needs:root-initiated @needs:qos @needs:socket-groups @needs:programmable-peers
+  @req:JL-014 @req:JL-086 @needs:root-initiated @needs:qos @needs:socket-groups @needs:scripted-peers
   Rule: lpGQOS gives the socket group one flow specification per direction, then optional provider-specific parameters
 
     Scenario Outline: A group flow the network cannot carry in the <direction> direction
@@ -179,7 +179,7 @@ Feature: Quality of service at join time
     Scenario: The text names lpCalleeData in the group QOS paragraph
       Then it is not testable: "as written it constrains lpCalleeData, not the group QOS structure; a check would have to pick an interpretation (docs/editions.md, row 12)"
 
-  @needs:root-initiated @needs:qos @needs:socket-groups @needs:programmable-peers
+  @needs:root-initiated @needs:qos @needs:socket-groups @needs:scripted-peers
   Rule: A non-NULL lpGQOS replaces the group QOS set earlier with SIO_SET_GROUP_QOS; a NULL one leaves it
 
     Background:
@@ -198,7 +198,7 @@ Feature: Quality of service at join time
       When "root" joins "B"
       Then the join fails with WSAEOPNOTSUPP
 
-  @req:JL-089 @needs:root-initiated @needs:qos @needs:socket-groups @needs:programmable-peers
+  @req:JL-089 @needs:root-initiated @needs:qos @needs:socket-groups @needs:scripted-peers
   Rule: A NULL lpGQOS asks for no group QOS
 
     Scenario: The group's creator joins with a NULL lpGQOS and no earlier group QOS
@@ -209,7 +209,7 @@ Feature: Quality of service at join time
       Then the join succeeds
       And peer "B" was signalled a sending token rate of 1000
 
-  @req:JL-090 @needs:root-initiated @needs:qos @needs:socket-groups @needs:programmable-peers
+  @req:JL-090 @needs:root-initiated @needs:qos @needs:socket-groups @needs:scripted-peers
   Rule: lpGQOS counts only when s created the socket group
 
     Scenario: A root in no group: a group flow no link can carry is ignored

@@ -4,7 +4,7 @@ Feature: What WSAJoinLeaf returns
   a blocking socket the return value is the outcome of the join itself. After a join fails as
   refused, unreachable or timed out, the application may call WSAJoinLeaf again on the same socket.
 
-  @req:JL-018 @req:JL-021 @req:JL-022 @needs:root-initiated @needs:programmable-peers
+  @req:JL-018 @req:JL-021 @req:JL-022 @needs:root-initiated @needs:scripted-peers
   Rule: On a blocking socket a descriptor means the leaf has joined
 
     Scenario: A blocking join that the leaf admits returns a descriptor, and the leaf is a member
@@ -15,7 +15,7 @@ Feature: What WSAJoinLeaf returns
       And peer "B" is a member
       And "to B" can be used
 
-  @req:JL-019 @req:JL-020 @req:JL-021 @needs:root-initiated @needs:programmable-peers
+  @req:JL-019 @req:JL-020 @req:JL-021 @needs:root-initiated @needs:scripted-peers
   Rule: A failed join returns INVALID_SOCKET, and WSAGetLastError gives the specific reason
 
     Scenario Outline: A blocking join to a peer <that> returns INVALID_SOCKET with <error>
@@ -30,7 +30,7 @@ Feature: What WSAJoinLeaf returns
         | that refuses joins         | WSAECONNREFUSED |
         | on a network with no route | WSAENETUNREACH  |
 
-  @needs:leaf-initiated @needs:rooted-control @needs:programmable-peers
+  @needs:leaf-initiated @needs:rooted-control @needs:scripted-peers
   Rule: After a join fails as refused, unreachable or timed out, the same socket may join again
 
     Scenario Outline: A leaf whose join ended in <error> joins another root

@@ -5,7 +5,7 @@ Feature: c_root and c_leaf sockets
   control a root can also listen, and admit leaves that ask with accept or WSAAccept; what those
   return is the same kind of c_leaf socket. A listening root may still add leaves itself.
 
-  @req:JL-042 @req:JL-043 @req:JL-044 @req:JL-022 @needs:root-initiated @needs:programmable-peers
+  @req:JL-042 @req:JL-043 @req:JL-044 @req:JL-022 @needs:root-initiated @needs:scripted-peers
   Rule: A c_root socket names the leaf to add and gets a new c_leaf socket for it
 
     Scenario: The root adds a leaf and receives a descriptor different from its own
@@ -24,7 +24,7 @@ Feature: c_root and c_leaf sockets
       When "leaf" joins "group"
       Then the join returns the same socket
 
-  @req:JL-050 @req:JL-052 @needs:leaf-initiated @needs:rooted-control @needs:programmable-peers
+  @req:JL-050 @req:JL-052 @needs:leaf-initiated @needs:rooted-control @needs:scripted-peers
   Rule: Under rooted control a c_leaf names its root and still gets itself back
 
     Scenario: A leaf joins a remote root that admits it
@@ -44,7 +44,7 @@ Feature: c_root and c_leaf sockets
       Then the join of "leaf" succeeds
       And the join returns the same socket
 
-  @req:JL-045 @req:JL-046 @needs:root-initiated @needs:programmable-peers
+  @req:JL-045 @req:JL-046 @needs:root-initiated @needs:scripted-peers
   Rule: The new c_leaf socket has the root's properties, its event registrations included
 
     Scenario Outline: The new socket reports FD_CLOSE through the <registration> registration it inherited
@@ -72,7 +72,7 @@ Feature: c_root and c_leaf sockets
       Then the join returns a new c_leaf socket "to B"
       And the socket QOS of "to B" has a sending token rate of 1000
 
-  @req:JL-045 @edition:current @needs:root-initiated @needs:socket-groups @needs:programmable-peers
+  @req:JL-045 @edition:current @needs:root-initiated @needs:socket-groups @needs:scripted-peers
   Rule: (current) Read literally, the root's group ID is one of the properties the new socket has
 
     Scenario: The root created a socket group; the socket for its new leaf is in it
@@ -82,7 +82,7 @@ Feature: c_root and c_leaf sockets
       Then the join returns a new c_leaf socket "to B"
       And "to B" has the group ID of "root"
 
-  @req:JL-047 @edition:legacy @needs:root-initiated @needs:socket-groups @needs:programmable-peers
+  @req:JL-047 @edition:legacy @needs:root-initiated @needs:socket-groups @needs:scripted-peers
   Rule: (legacy) The new c_leaf socket does not take the root's group ID
 
     Scenario: The root created a socket group; the socket for its new leaf is not in it
@@ -98,7 +98,7 @@ Feature: c_root and c_leaf sockets
     Scenario: A statement of intended use
       Then it is not testable: "states intended use only; it neither forbids data on the socket nor names an error for it"
 
-  @req:JL-049 @needs:programmable-peers
+  @req:JL-049 @needs:scripted-peers
   Rule: Where the protocol allows side chats, the root and one leaf talk over the socket the root holds for it
 
     @needs:side-chat @needs:leaf-initiated
@@ -131,7 +131,7 @@ Feature: c_root and c_leaf sockets
       When the network settles
       Then peer "B" received nothing
 
-  @req:JL-053 @req:JL-054 @req:JL-055 @req:JL-062 @needs:leaf-initiated @needs:rooted-control @needs:programmable-peers
+  @req:JL-053 @req:JL-054 @req:JL-055 @req:JL-062 @needs:leaf-initiated @needs:rooted-control @needs:scripted-peers
   Rule: A listening root is told with FD_ACCEPT that a leaf asks to join, and admits it with accept or WSAAccept
 
     Background:
@@ -173,7 +173,7 @@ Feature: c_root and c_leaf sockets
       And the network settles
       Then "quiet" is not notified of FD_ACCEPT
 
-  @req:JL-055 @needs:root-initiated @needs:leaf-initiated @needs:rooted-control @needs:qos @needs:programmable-peers
+  @req:JL-055 @needs:root-initiated @needs:leaf-initiated @needs:rooted-control @needs:qos @needs:scripted-peers
   Rule: What accept and WSAAccept return is the same kind of c_leaf socket as the one WSAJoinLeaf returns to a root
 
     Scenario Outline: The socket <function> returns has the root's socket QOS, as the one a join returns has
@@ -196,7 +196,7 @@ Feature: c_root and c_leaf sockets
         | accept    | accepts the waiting leaf               |
         | WSAAccept | admits the waiting leaf with WSAAccept |
 
-  @req:JL-056 @needs:root-initiated @needs:leaf-initiated @needs:programmable-peers
+  @req:JL-056 @needs:root-initiated @needs:leaf-initiated @needs:scripted-peers
   Rule: A c_root socket that is already listening may still add leaves with WSAJoinLeaf
 
     Scenario: One root, a leaf it added itself and a leaf that asked

@@ -5,7 +5,7 @@ Feature: The shape of WSAJoinLeaf
   signature compares with WSAConnect's say nothing a call can show, so they are recorded as not
   testable; what each parameter does is checked here through its effect.
 
-  @req:JL-001 @req:JL-037 @needs:root-initiated @needs:connect-data @needs:qos @needs:programmable-peers
+  @req:JL-001 @req:JL-037 @needs:root-initiated @needs:connect-data @needs:qos @needs:scripted-peers
   Rule: One call adds the leaf, carries user data both ways and signals the QOS, each parameter doing its own part
 
     Scenario: Every parameter reaches the place it is meant for
@@ -30,7 +30,7 @@ Feature: The shape of WSAJoinLeaf
     Scenario: The declared prototype
       Then it is not testable: "a declaration, not a behaviour: every driver calls through its own declaration of the prototype, so a call can only confirm that declaration, never the header's; what each parameter does is checked by JL-001 and JL-037"
 
-  @req:JL-003 @needs:root-initiated @needs:connect-data @needs:qos @needs:programmable-peers
+  @req:JL-003 @needs:root-initiated @needs:connect-data @needs:qos @needs:scripted-peers
   Rule: Only lpCalleeData is written; every other parameter is read and left as it was
 
     Scenario: Name, caller data and QOS are the same after the call

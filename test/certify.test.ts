@@ -52,7 +52,7 @@ test("verdict: only expected failures and unsupported capabilities: CONFORMANT W
   const v = computeVerdict(c.results);
   assert.equal(v.verdict, "CONFORMANT WITH DEVIATIONS");
   assert.equal(v.counts["EXPECTED FAIL"], 6);
-  assert.deepEqual(v.unsupported, { 'driver "fixture" lacks fault-injection': 1 });
+  assert.deepEqual(v.unsupported, { 'driver "fixture" lacks network-down': 1 });
   assert.deepEqual(v.failingRules, []);
 });
 

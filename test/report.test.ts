@@ -52,7 +52,7 @@ test("matrix cells: worst status with a count, observed and expected error, reas
   assert.equal(row("JL-103").cells[0].text, "CRASH 1/2");
   assert.equal(row("JL-103").cells[1].text, "CRASH 1/2");
   assert.equal(row("JL-098").cells[0].text, "UNSUPPORTED");
-  assert.equal(row("JL-098").cells[0].detail, 'driver "fixture" lacks fault-injection');
+  assert.equal(row("JL-098").cells[0].detail, 'driver "fixture" lacks network-down');
   assert.equal(row("JL-126").cells[0].text, "NOT TESTABLE");
   assert.equal(row("JL-018").cells[0].text, "PASS");
   assert.equal(row("JL-018").cells[1].text, "UNEXPECTED PASS");

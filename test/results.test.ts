@@ -57,7 +57,7 @@ test("a failure is FAIL with the observed and the wanted error", () => {
 test("status notes make skips UNSUPPORTED or NOT TESTABLE, with the reason", () => {
   const u = byName("The driver cannot inject faults");
   assert.equal(u.status, "UNSUPPORTED");
-  assert.equal(u.message, 'driver "fixture" lacks fault-injection');
+  assert.equal(u.message, 'driver "fixture" lacks network-down');
   const n = byName("An APC cannot be queued portably");
   assert.equal(n.status, "NOT TESTABLE");
   assert.equal(n.message, "no portable way to queue an APC");

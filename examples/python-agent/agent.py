@@ -100,11 +100,11 @@ METHODS = {
 
 # Testbed methods that belong to capabilities this agent does not claim (section 9).
 NOT_OFFERED = {
-    "peerLog": "programmable-peers",
-    "peerLeave": "programmable-peers",
-    "peerSend": "programmable-peers",
-    "peerRequestJoin": "programmable-peers",
-    "injectFault": "fault-injection",
+    "peerLog": "session-members",
+    "peerLeave": "scripted-peers",
+    "peerSend": "session-members",
+    "peerRequestJoin": "scripted-peers",
+    "injectFault": "network-down",
 }
 
 
@@ -198,7 +198,7 @@ class NullDriver:
 
     def definePeer(self, name, behaviour):
         if behaviour["answer"] != "session":
-            raise ProtocolError("driver-error", 'a peer that answers "%s" needs "programmable-peers", which this agent does not claim' % behaviour["answer"])
+            raise ProtocolError("driver-error", 'a peer that answers "%s" needs "scripted-peers", which this agent does not claim' % behaviour["answer"])
         if name in self.sessions:
             return fail(WSAEADDRINUSE)
         # A multicast group address to join: 239.255.77.n port 47000, as an encoded sockaddr_in.
