@@ -1,7 +1,10 @@
 // Scenario lifecycle: a fresh driver per scenario, capability checks, and the leak check after.
-import { After, Before, setDefaultTimeout } from "@cucumber/cucumber";
+import { After, Before, setDefaultTimeout, setWorldConstructor } from "@cucumber/cucumber";
 import { STATUS_MEDIA_TYPE, statusNote } from "./status";
-import type { JoinLeafWorld } from "./world";
+import { JoinLeafWorld } from "./world";
+
+// Registered here, not in world.ts, so that other tools (explore) can make a World outside a Cucumber run.
+setWorldConstructor(JoinLeafWorld);
 
 // A native implementation may block for a real join timeout; the simulator never comes close.
 setDefaultTimeout(120_000);

@@ -1,6 +1,6 @@
 // The World: one per scenario. It holds a fresh driver, the sockets and peers the scenario named,
 // and the last call's result. Steps talk to it in the scenario's words; it talks to the driver.
-import { IWorldOptions, setWorldConstructor, World } from "@cucumber/cucumber";
+import { IWorldOptions, World } from "@cucumber/cucumber";
 import type {
   CalleeBuffer,
   Driver,
@@ -440,4 +440,3 @@ function applyJoinOverride(args: JoinLeafArgs, key: string, value: string, proto
   }
 }
 
-setWorldConstructor(JoinLeafWorld);
