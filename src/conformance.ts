@@ -111,6 +111,12 @@ async function supportCode(config: IRunConfiguration): Promise<ISupportCodeLibra
   return (loadedSupport ??= await loadSupport(config));
 }
 
+/** The suite's step definitions, for tools that run steps outside a Cucumber run (explore). */
+export async function stepLibrary(): Promise<ISupportCodeLibrary> {
+  const { runConfiguration } = await loadConfiguration({ provided: profile({ driver: "simulator", paths: [] }), file: false });
+  return supportCode(runConfiguration);
+}
+
 export function reportDir(o: ConformanceOptions): string {
   return path.join(reportsRoot(), o.run ?? defaultRunName(o.driver, o.edition, o.tags));
 }

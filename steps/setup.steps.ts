@@ -1,10 +1,9 @@
 // Given steps: the sockets, peers and conditions a scenario starts from.
 import { Given } from "@cucumber/cucumber";
 import { FD_BITS, FdEventName } from "../drivers/winsock";
-import { DEFAULT_HOST, JoinLeafWorld, patternBytes, qos } from "./world";
+import { CALLEE_SEED, DEFAULT_HOST, JoinLeafWorld, patternBytes, qos } from "./world";
 
-/** Peers answer with bytes of this seed, so their data never looks like the caller's. */
-export const CALLEE_SEED = 0x40;
+export { CALLEE_SEED } from "./world";
 /** Ports the scenarios bind to; listening roots get their own from here up. */
 const LISTEN_PORT = 7000;
 

@@ -341,6 +341,9 @@ export class JoinLeafWorld extends World<RunParameters> {
   }
 }
 
+/** Peers answer with bytes of this seed, so their data never looks like the caller's. */
+export const CALLEE_SEED = 0x40;
+
 /** Deterministic bytes for "N bytes of data": 0x01, 0x02, ... so truncation and shifts show. */
 export function patternBytes(n: number, seed = 1): Hex {
   return Buffer.from(Array.from({ length: n }, (_, i) => (seed + i) & 0xff)).toString("hex");

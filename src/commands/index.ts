@@ -16,4 +16,5 @@ export const COMMANDS: Record<string, () => Command> = {
   spec: () => require("./spec"),
   certify: () => require("./certify"),
   verify: () => require("./verify"),
+  explore: () => require("./explore"),
 };

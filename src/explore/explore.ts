@@ -1,0 +1,204 @@
+// `explore`: random sequences of the suite's own steps, run against the driver under test and
+// against the reference model, compared action by action. The oracle is every conformant variant
+// of the model at once: an answer is a divergence only when no variant still in the running gives
+// it (a choice the texts leave open is not a failure). fast-check generates, replays and shrinks.
+import fc from "fast-check";
+import { isDeepStrictEqual } from "node:util";
+import type { ISupportCodeLibrary } from "@cucumber/cucumber/api";
+import type { ProtocolInfo } from "../../drivers/driver";
+import { protocolTraits, PROTOCOL_TRAITS, isMultipoint } from "../../drivers/capabilities";
+import { createDriver } from "../../drivers/index";
+import type { Edition } from "../../drivers/simulator/simulator";
+import { JoinLeafWorld, RunParameters } from "../../steps/world";
+import { Action, isProbe, Observation, perform, StepRunner } from "./actions";
+import { actionArbitraries, Names, Planned, prelude } from "./generate";
+
+export interface ExploreOptions {
+  driver: string;
+  edition: Edition;
+  driverOptions?: Record<string, string>;
+  runs: number;
+  seed: number;
+  /** Longest sequence. */
+  length: number;
+  /** fast-check's replay path of a failure (with the seed it came from). */
+  path?: string;
+  /** Conformant variants of the model that make up the oracle (ids; "" is the default model). */
+  references: string[];
+}
+
+interface Reference {
+  variant: string;
+  world: JoinLeafWorld;
+}
+
+/** What the scenario has seen so far; fast-check's model. */
+export interface Model {
+  references: Reference[];
+  names: Names;
+  /** Each action carried out, with what the references still in the running answered. */
+  trace: Array<{ action: Action; answer: Observation }>;
+}
+
+export class Divergence extends Error {
+  constructor(
+    readonly action: Action,
+    readonly got: Observation,
+    readonly expected: Array<{ variant: string; answer: Observation }>,
+  ) {
+    super(`diverged at ${describeAction(action)}: got ${JSON.stringify(got)}, the reference answered ${JSON.stringify(expected[0]?.answer)}`);
+  }
+}
+
+export function describeAction(a: Action): string {
+  if (isProbe(a)) return `probe ${a.probe}${"name" in a ? ` "${a.name}"` : ""}${"peer" in a ? ` "${a.peer}"` : ""}${"event" in a ? ` ${a.event}` : ""}`;
+  return `${a.keyword} ${a.text}${a.table ? ` ${a.table.map((r) => `| ${r.join(" | ")} |`).join(" ")}` : ""}`;
+}
+
+class ExploreCommand implements fc.AsyncCommand<Model, JoinLeafWorld> {
+  /** The action as it was last made: the names it acts on depend on the scenario so far. */
+  private made: Action | null = null;
+
+  constructor(
+    readonly planned: Planned,
+    private readonly runner: StepRunner,
+  ) {}
+
+  check(m: Readonly<Model>): boolean {
+    return this.planned(m.names) !== null;
+  }
+
+  async run(m: Model, dut: JoinLeafWorld): Promise<void> {
+    const action = (this.made = this.planned(m.names)!);
+    const got = await perform(this.runner, dut, action);
+    const still: Reference[] = [];
+    const answers: Array<{ variant: string; answer: Observation }> = [];
+    for (const ref of m.references) {
+      const answer = await perform(this.runner, ref.world, action);
+      answers.push({ variant: ref.variant, answer });
+      if (isDeepStrictEqual(answer, got)) still.push(ref);
+      else await ref.world.closeAll().catch(() => undefined);
+    }
+    if (still.length === 0) throw new Divergence(action, got, answers);
+    m.references = still;
+    m.trace.push({ action, answer: got });
+    const w = still[0].world;
+    m.names = { sockets: [...w.sockets.keys()].filter((k) => !k.includes("#")), peers: [...w.peers.keys()], joined: w.joins.length > 0 };
+  }
+
+  toString(): string {
+    return this.made ? describeAction(this.made) : "(not run)";
+  }
+}
+
+/** The @needs words that make the World pick exactly this protocol entry (its planes, and what it has and lacks). */
+export function needsFor(p: ProtocolInfo): string[] {
+  const traits = protocolTraits(p) as Set<string>;
+  const planes = (t: string) => /^(non)?rooted-/.test(t);
+  return PROTOCOL_TRAITS.filter((t) => traits.has(t) || !planes(t)).map((t) => (traits.has(t) ? t : `no-${t}`));
+}
+
+function world(parameters: RunParameters): JoinLeafWorld {
+  const noop = () => undefined;
+  return new JoinLeafWorld({ parameters, attach: noop as never, log: noop, link: noop });
+}
+
+export interface ExploreResult {
+  sequences: number;
+  failure?: {
+    seed: number;
+    path: string;
+    protocol: ProtocolInfo;
+    trace: Model["trace"];
+    divergence: Divergence;
+  };
+}
+
+/** Runs the exploration; a failure comes back shrunk, with the trace of its last replay. */
+export async function explore(o: ExploreOptions, library: ISupportCodeLibrary): Promise<ExploreResult> {
+  const runner = new StepRunner(library);
+  const probe = await createDriver(o.driver, { edition: o.edition, options: o.driverOptions });
+  const protocols = (await probe.protocols()).filter(isMultipoint);
+  const capabilities = new Set<string>(probe.capabilities);
+  await probe.dispose();
+  if (!protocols.length) throw new Error(`driver "${o.driver}" offers no multipoint protocol entry to explore`);
+
+  const needsOf = (p: ProtocolInfo) => ({ capabilities, traits: protocolTraits(p) as Set<string> });
+  const arbsByProtocol = new Map(protocols.map((p) => [p.id, actionArbitraries(needsOf(p)).flatMap(({ weight, arbitrary }) => Array<fc.Arbitrary<ExploreCommand>>(weight).fill(arbitrary.map((planned) => new ExploreCommand(planned, runner))))]));
+  let sequences = 0;
+  let last: { protocol: ProtocolInfo; model: Model } | undefined;
+
+  const sequence = fc.constantFrom(...protocols).chain((p) =>
+    fc.tuple(
+      fc.constant(p),
+      prelude(needsOf(p)).map((planned) => planned.map((x) => new ExploreCommand(x, runner))),
+      fc.commands(arbsByProtocol.get(p.id)!, { maxCommands: o.length, size: "max", replayPath: o.path }),
+    ),
+  );
+  const property = fc.asyncProperty(sequence, async ([protocol, start, rest]) => {
+    const commands = [...start, ...rest];
+    sequences++;
+    const needs = needsFor(protocol);
+    const dut = world({ driver: o.driver, edition: o.edition, run: "explore", driverOptions: o.driverOptions });
+    const refs: Reference[] = [];
+    try {
+      const missing = await dut.start(needs);
+      if (missing) throw new Error(`explore: the driver under test cannot run its own protocol entry ${protocol.id}: ${missing}`);
+      for (const variant of o.references) {
+        const ref = world({ driver: "simulator", edition: o.edition, run: "explore", driverOptions: variant ? { variant } : {} });
+        // A variant without a protocol entry of these traits is no witness for this sequence.
+        if ((await ref.start(needs)) === null) refs.push({ variant: variant || "default", world: ref });
+        else await ref.closeAll();
+      }
+      if (!refs.length) throw new Error(`explore: no reference variant offers a protocol entry like ${protocol.id} (${needs.join(" ")})`);
+      const model: Model = { references: refs, names: { sockets: [], peers: [], joined: false }, trace: [] };
+      last = { protocol, model };
+      await fc.asyncModelRun(() => ({ model, real: dut }), commands);
+      if (process.env.EXPLORE_DEBUG) process.stderr.write(`--- ${protocol.id}\n${model.trace.map((t) => `${describeAction(t.action)} => ${JSON.stringify(t.answer)}`).join("\n")}\n`);
+    } finally {
+      await dut.closeAll().catch(() => undefined);
+      for (const r of last?.model.references ?? refs) await r.world.closeAll().catch(() => undefined);
+    }
+  });
+  const details = await fc.check(property, { numRuns: o.runs, seed: o.seed, path: o.path, endOnFailure: false });
+  if (!details.failed) return { sequences };
+  const error = details.errorInstance;
+  if (!(error instanceof Divergence)) throw error instanceof Error ? error : new Error(String(error));
+  // Replay the shrunk counterexample once more, so the trace is the one of the sequence printed.
+  const [protocol, start, rest] = details.counterexample![0];
+  const commands = [...start, ...rest];
+  const replay = await replayTrace(o, protocol, commands as Iterable<fc.AsyncCommand<Model, JoinLeafWorld>>);
+  const divergence = replay.divergence ?? error;
+  return { sequences, failure: { seed: details.seed, path: details.counterexamplePath ?? "", protocol, trace: replay.trace, divergence } };
+}
+
+/** Runs the shrunk sequence once more on fresh Worlds and keeps its trace. */
+async function replayTrace(
+  o: ExploreOptions,
+  protocol: ProtocolInfo,
+  commands: Iterable<fc.AsyncCommand<Model, JoinLeafWorld>>,
+): Promise<{ trace: Model["trace"]; divergence?: Divergence }> {
+  const needs = needsFor(protocol);
+  const dut = world({ driver: o.driver, edition: o.edition, run: "explore", driverOptions: o.driverOptions });
+  await dut.start(needs);
+  const refs: Reference[] = [];
+  for (const variant of o.references) {
+    const ref = world({ driver: "simulator", edition: o.edition, run: "explore", driverOptions: variant ? { variant } : {} });
+    if ((await ref.start(needs)) === null) refs.push({ variant: variant || "default", world: ref });
+  }
+  const model: Model = { references: refs, names: { sockets: [], peers: [], joined: false }, trace: [] };
+  let divergence: Divergence | undefined;
+  try {
+    for (const c of commands) {
+      if (!c.check(model)) continue;
+      await c.run(model, dut);
+    }
+  } catch (e) {
+    if (e instanceof Divergence) divergence = e;
+    else throw e;
+  } finally {
+    await dut.closeAll().catch(() => undefined);
+    for (const r of model.references) await r.world.closeAll().catch(() => undefined);
+  }
+  return { trace: model.trace, divergence };
+}
