@@ -44,20 +44,6 @@ export function expectationsMap(values: string[] | undefined): Record<string, st
   return out;
 }
 
-export const RUN_OPTIONS = {
-  reports: { type: "string", default: REPORTS_DIR },
-  out: { type: "string" },
-  expectations: { type: "string", multiple: true },
-} as const;
-
-export const RUN_USAGE = `  [PATH...]            runs to include: run folders, messages.ndjson files or bundles
-                       (default: every reports/*/messages.ndjson)
-  --reports DIR        where to look for runs (default: reports)
-  --out DIR            where to write (default: the reports folder)
-  --expectations [RUN=]FILE   apply an expectations file to one run (or to all); FILE "none": no
-                       expectations (default: the run's certification bundle's, else
-                       expectations/<driver>.yaml as conformance uses it)`;
-
 export function loadSelectedRuns(positionals: string[], values: { reports?: string; expectations?: string[] }, catalogue: Catalogue): LoadedRun[] {
   return asUsage(() => {
     const paths = positionals.length ? positionals : discoverRuns(values.reports ?? REPORTS_DIR);
