@@ -12,6 +12,8 @@ import { parseFeature } from "./report/suite";
 import { UsageError } from "./usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { profile, defaultRunName, EDITIONS, reportsRoot } = require("./profile") as typeof import("./profile");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { PACKAGE_ROOT } = require("./package-root") as typeof import("./package-root");
 
 export interface ConformanceOptions {
   driver: string;
@@ -130,22 +132,25 @@ export function checkOptions(o: ConformanceOptions): void {
 // (certify, equivalence) must reuse the library the first one loaded.
 let loadedSupport: ISupportCodeLibrary | undefined;
 async function supportCode(config: IRunConfiguration): Promise<ISupportCodeLibrary> {
-  return (loadedSupport ??= await loadSupport(config));
+  return (loadedSupport ??= await loadSupport(config, CUCUMBER_ENVIRONMENT));
 }
+
+/** Cucumber runs in the package's folder: the features and steps are the package's, wherever the user is. */
+const CUCUMBER_ENVIRONMENT = { cwd: PACKAGE_ROOT };
 
 export function reportDir(o: ConformanceOptions): string {
   return path.join(reportsRoot(), o.run ?? defaultRunName(o.driver, o.edition, o.tags));
 }
 
-/** The feature files, split into those Gherkin can read and those it cannot (with why). */
-export function featureFiles(root = "features"): { readable: string[]; broken: string[] } {
+/** The feature files (relative to the package), split into those Gherkin can read and those it cannot (with why). */
+export function featureFiles(root = PACKAGE_ROOT): { readable: string[]; broken: string[] } {
   const readable: string[] = [];
   const broken: string[] = [];
-  const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith(".feature")).sort();
+  const files = (readdirSync(path.join(root, "features"), { recursive: true }) as string[]).filter((f) => f.endsWith(".feature")).sort();
   for (const f of files) {
-    const uri = path.join(root, f);
+    const uri = path.join("features", f);
     try {
-      parseFeature(uri, readFileSync(uri, "utf8"));
+      parseFeature(uri, readFileSync(path.join(root, uri), "utf8"));
       readable.push(uri);
     } catch (e) {
       broken.push((e as Error).message);
@@ -166,9 +171,9 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
   const { runConfiguration } = await loadConfiguration({
     provided: profile({ ...o, paths: features.readable }),
     file: false,
-  });
+  }, CUCUMBER_ENVIRONMENT);
   const support = await supportCode(runConfiguration);
-  const { success } = await runCucumber({ ...runConfiguration, support }).finally(closeAllConnections);
+  const { success } = await runCucumber({ ...runConfiguration, support }, CUCUMBER_ENVIRONMENT).finally(closeAllConnections);
   process.stdout.write(`reports written to ${reportDir(o)}/ (messages.ndjson, report.html, junit.xml, run.json, allure-results/)\n`);
   for (const problem of features.broken) process.stdout.write(`LEFT OUT, not valid Gherkin: ${problem}\n`);
   return success && features.broken.length === 0;

@@ -12,6 +12,7 @@ import { addDriverFlags, checkOptions, driverOptionsFrom, reportDir, runConforma
 import { applyExpectations, describeComparison, Expectations } from "../expectations";
 import { readRun, STATUSES } from "../results";
 import { UsageError } from "../usage-error";
+import { PACKAGE_ROOT, packageFile } from "../package-root";
 import { sha256 } from "../report/catalogue";
 import { BUNDLE_FILES, BUNDLE_FORMAT, computeVerdict, matrixColumn, ProductJson, requiredRules } from "../report/certification";
 import { asUsage, loadCheckedExpectations, loadSuiteAndCatalogue } from "../report/common";
@@ -49,8 +50,9 @@ export async function run(values: Options): Promise<number> {
   const { catalogue, suite } = loadSuiteAndCatalogue();
   let expectations: Expectations | undefined;
   if (values.expectations) expectations = loadCheckedExpectations(values.expectations, values.driver);
-  if (!expectations && existsSync(`expectations/${values.driver}.yaml`)) {
-    process.stdout.write(`note: expectations/${values.driver}.yaml exists but certify uses expectations only when given (--expectations); certifying without\n`);
+  const shipped = packageFile("expectations", `${values.driver}.yaml`);
+  if (!expectations && existsSync(shipped)) {
+    process.stdout.write(`note: ${shipped} exists but certify uses expectations only when given (--expectations); certifying without\n`);
   }
   const runDir = reportDir(options);
   const out = values.out ?? path.join(runDir, "bundle");
@@ -76,7 +78,7 @@ export async function run(values: Options): Promise<number> {
   writeFileSync(path.join(out, "spec.md"), renderSpecMarkdown(buildSpec(catalogue, suite)));
   const files: Record<string, string> = {};
   for (const f of [...BUNDLE_FILES.filter((x) => x !== "product.json"), "spec.md", ...(expectations ? ["expectations.yaml"] : [])]) files[f] = sha256(readFileSync(path.join(out, f)));
-  const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+  const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8"));
   const product: ProductJson = {
     format: BUNDLE_FORMAT,
     run: run.info.run,

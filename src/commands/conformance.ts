@@ -5,6 +5,7 @@ import { addDriverFlags, checkOptions, driverOptionsFrom, reportDir, runConforma
 import { applyExpectations, describeComparison } from "../expectations";
 import { loadCheckedExpectations } from "../report/common";
 import { readRun } from "../results";
+import { packageFile } from "../package-root";
 
 export function define(cmd: Command): void {
   cmd
@@ -55,6 +56,6 @@ export async function run(values: Options): Promise<number> {
 }
 
 function defaultExpectations(driver: string): string | undefined {
-  const file = `expectations/${driver}.yaml`;
+  const file = packageFile("expectations", `${driver}.yaml`);
   return existsSync(file) ? file : undefined;
 }
