@@ -1,5 +1,4 @@
 // The driver registry: the one place that turns a driver name into a Driver.
-import path from "node:path";
 import type { Driver } from "./driver";
 import { Edition, Simulator } from "./simulator/simulator";
 
@@ -54,7 +53,8 @@ const FACTORIES: Record<string, { describe: string; create: Factory }> = {
 /** Drivers that run only inside an agent: the harness never loads them into its own process. */
 export const AGENT_ONLY_DRIVERS: ReadonlySet<string> = new Set(["native-host"]);
 
-const BIN = path.join(__dirname, "..", "bin", "joinleaf.js");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { BIN } = require("../src/package-root") as typeof import("../src/package-root");
 
 /** The provider choice travels to the agent on its command line (quoted for a POSIX or Windows shell). */
 function providerFlag(s: DriverSettings): string {

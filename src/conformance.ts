@@ -1,6 +1,7 @@
 // Runs the feature suite against one driver and writes the run's reports.
 import { IRunConfiguration, ISupportCodeLibrary, loadConfiguration, loadSupport, runCucumber } from "@cucumber/cucumber/api";
 import parseTagExpression from "@cucumber/tag-expressions";
+import { type Command, Option } from "commander";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { AGENT_ONLY_DRIVERS, knownDrivers } from "../drivers/index";
@@ -11,6 +12,8 @@ import { parseFeature } from "./report/suite";
 import { UsageError } from "./usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { profile, defaultRunName, EDITIONS, reportsRoot } = require("./profile") as typeof import("./profile");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { PACKAGE_ROOT } = require("./package-root") as typeof import("./package-root");
 
 export interface ConformanceOptions {
   driver: string;
@@ -21,44 +24,73 @@ export interface ConformanceOptions {
   driverOptions?: Record<string, string>;
 }
 
-/** Command-line flags that become driver options (conformance and certify take the same ones). */
-export const DRIVER_FLAGS = {
-  agent: "agent",
-  launch: "launch",
-  connect: "connect",
-  token: "token",
-  "call-timeout": "callTimeoutMs",
-  "start-timeout": "startTimeoutMs",
-  provider: "provider",
-  "provider-traits": "providerTraits",
-} as const;
+/**
+ * Every command-line flag that becomes a driver option, in one table: conformance and certify
+ * take them all, agent takes the provider ones. Adding a driver flag is adding a line here.
+ * `for` lists the drivers the flag means something to (any other driver refuses it).
+ */
+export const DRIVER_FLAG_OPTIONS: readonly DriverFlag[] = [
+  { flags: "--agent <cmd>", key: "agent", for: ["remote"], help: "command that starts an agent on stdio (default: a local agent hosting the simulator)" },
+  { flags: "--launch <cmd>", key: "launch", for: ["remote"], help: "command that starts a TCP agent writing {host,port,token} to {readyFile}" },
+  { flags: "--connect <host:port>", key: "connect", for: ["remote"], help: "an agent that is already listening (with --token)" },
+  { flags: "--token <token>", key: "token", for: ["remote"], help: "the agent's token" },
+  { flags: "--call-timeout <ms>", key: "callTimeoutMs", for: ["remote", "native", "wine"], check: wholeMs, help: "a call slower than this ends its scenario as TIMEOUT (default 30000)" },
+  { flags: "--start-timeout <ms>", key: "startTimeoutMs", for: ["remote", "native", "wine"], check: wholeMs, help: "an agent slower than this to start ends the run's scenarios as TIMEOUT (default 60000)" },
+  { flags: "--provider <p>", key: "provider", for: ["native", "wine"], help: "the provider under test: protocol name, catalog entry id or provider GUID" },
+  { flags: "--provider-traits <json>", key: "providerTraits", for: ["native", "wine"], check: traits, help: 'what WSAPROTOCOL_INFO cannot tell, as JSON: {"maxConnectData":64,"rootInitiatedJoins":true,...}' },
+];
 
-export const DRIVER_FLAG_OPTIONS = Object.fromEntries(Object.keys(DRIVER_FLAGS).map((k) => [k, { type: "string" as const }])) as Record<
-  keyof typeof DRIVER_FLAGS,
-  { type: "string" }
->;
-
-/** The driver options given on the command line (parsed by parseArgs with DRIVER_FLAG_OPTIONS). */
-export function driverOptionsFrom(values: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [flag, key] of Object.entries(DRIVER_FLAGS)) if (typeof values[flag] === "string") out[key] = values[flag] as string;
-  return out;
+export interface DriverFlag {
+  /** commander's flags: "--name <value>" */
+  flags: string;
+  /** the key in the driver's options */
+  key: string;
+  /** the drivers that take it */
+  for: readonly string[];
+  help: string;
+  /** what is wrong with a value, if anything */
+  check?: (value: string, flag: string) => string | undefined;
 }
 
-/** Help text of the flags that pick the provider under a native driver (conformance, certify, agent). */
-export const PROVIDER_FLAGS_USAGE = `  --provider P         the provider under test: protocol name, catalog entry id or provider GUID
-  --provider-traits J  what WSAPROTOCOL_INFO cannot tell, as JSON: {"maxConnectData":64,"rootInitiatedJoins":true,...}`;
+function wholeMs(v: string, flag: string): string | undefined {
+  return /^[1-9]\d*$/.test(v) ? undefined : `${flag} wants a whole number of milliseconds, not "${v}"`;
+}
+
+function traits(v: string): string | undefined {
+  try {
+    parseTraits(v);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+const flagName = (f: DriverFlag) => f.flags.split(" ")[0];
+
+/** Declares the driver flags on a command (all of them, or those named), grouped by driver in its help. */
+export function addDriverFlags(cmd: Command, only?: readonly string[]): Command {
+  for (const f of DRIVER_FLAG_OPTIONS) {
+    if (only && !only.includes(flagName(f))) continue;
+    cmd.addOption(new Option(f.flags, f.help).helpGroup(`${f.for.join(", ")} driver${f.for.length > 1 ? "s" : ""}:`));
+  }
+  return cmd;
+}
+
+/** The driver options given on the command line (commander's option values). */
+export function driverOptionsFrom(values: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of DRIVER_FLAG_OPTIONS) {
+    const v = values[new Option(f.flags).attributeName()];
+    if (typeof v === "string") out[f.key] = v;
+  }
+  return out;
+}
 
 /** The edition as a reading of the reference text the suite knows, or a usage error. */
 export function checkEdition(edition: string): "current" | "legacy" {
   if (!EDITIONS.includes(edition)) throw new UsageError(`unknown edition "${edition}"; choose ${EDITIONS.join(" or ")}`);
   return edition as "current" | "legacy";
 }
-
-/** Options that only mean something to drivers that talk to an agent. */
-const AGENT_OPTIONS: Record<string, string> = { agent: "--agent", launch: "--launch", connect: "--connect", token: "--token" };
-const REMOTE_DRIVERS = new Set(["remote", "native", "wine"]);
-const NUMERIC_OPTIONS: Record<string, string> = { callTimeoutMs: "--call-timeout", startTimeoutMs: "--start-timeout" };
 
 /** Everything wrong with how the run was asked for, as a usage error: nothing has run yet. */
 export function checkOptions(o: ConformanceOptions): void {
@@ -77,23 +109,15 @@ export function checkOptions(o: ConformanceOptions): void {
     if (!lane.ready) throw new UsageError(`${lane.reason}; run "npm run setup:wine" to install the Wine lane`);
   }
   const given = o.driverOptions ?? {};
-  for (const [key, flag] of Object.entries(AGENT_OPTIONS)) {
-    if (given[key] !== undefined && o.driver !== "remote") throw new UsageError(`${flag} is for --driver remote, not "${o.driver}"`);
-  }
-  for (const [key, flag] of Object.entries(NUMERIC_OPTIONS)) {
-    if (given[key] === undefined) continue;
-    if (!REMOTE_DRIVERS.has(o.driver)) throw new UsageError(`${flag} is for drivers behind an agent (remote, native, wine)`);
-    if (!/^[1-9]\d*$/.test(given[key])) throw new UsageError(`${flag} wants a whole number of milliseconds, not "${given[key]}"`);
-  }
-  for (const [key, flag] of [["provider", "--provider"], ["providerTraits", "--provider-traits"]]) {
-    if (given[key] !== undefined && o.driver !== "native" && o.driver !== "wine") throw new UsageError(`${flag} is for the native and wine drivers, not "${o.driver}"`);
-  }
-  if (given.providerTraits !== undefined) {
-    try {
-      parseTraits(given.providerTraits);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
+  for (const f of DRIVER_FLAG_OPTIONS) {
+    const v = given[f.key];
+    if (v === undefined) continue;
+    const flag = flagName(f);
+    if (!f.for.includes(o.driver)) {
+      throw new UsageError(`${flag} is for ${f.for.length === 1 ? `--driver ${f.for[0]}` : `the ${f.for.join(", ")} drivers`}, not "${o.driver}"`);
     }
+    const problem = f.check?.(v, flag);
+    if (problem) throw new UsageError(problem);
   }
   if (o.tags !== undefined) {
     try {
@@ -108,12 +132,15 @@ export function checkOptions(o: ConformanceOptions): void {
 // (certify, equivalence) must reuse the library the first one loaded.
 let loadedSupport: ISupportCodeLibrary | undefined;
 async function supportCode(config: IRunConfiguration): Promise<ISupportCodeLibrary> {
-  return (loadedSupport ??= await loadSupport(config));
+  return (loadedSupport ??= await loadSupport(config, CUCUMBER_ENVIRONMENT));
 }
+
+/** Cucumber runs in the package's folder: the features and steps are the package's, wherever the user is. */
+const CUCUMBER_ENVIRONMENT = { cwd: PACKAGE_ROOT };
 
 /** The suite's step definitions, for tools that run steps outside a Cucumber run (explore). */
 export async function stepLibrary(): Promise<ISupportCodeLibrary> {
-  const { runConfiguration } = await loadConfiguration({ provided: profile({ driver: "simulator", paths: [] }), file: false });
+  const { runConfiguration } = await loadConfiguration({ provided: profile({ driver: "simulator", paths: [] }), file: false }, CUCUMBER_ENVIRONMENT);
   return supportCode(runConfiguration);
 }
 
@@ -121,15 +148,15 @@ export function reportDir(o: ConformanceOptions): string {
   return path.join(reportsRoot(), o.run ?? defaultRunName(o.driver, o.edition, o.tags));
 }
 
-/** The feature files, split into those Gherkin can read and those it cannot (with why). */
-export function featureFiles(root = "features"): { readable: string[]; broken: string[] } {
+/** The feature files (relative to the package), split into those Gherkin can read and those it cannot (with why). */
+export function featureFiles(root = PACKAGE_ROOT): { readable: string[]; broken: string[] } {
   const readable: string[] = [];
   const broken: string[] = [];
-  const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith(".feature")).sort();
+  const files = (readdirSync(path.join(root, "features"), { recursive: true }) as string[]).filter((f) => f.endsWith(".feature")).sort();
   for (const f of files) {
-    const uri = path.join(root, f);
+    const uri = path.join("features", f);
     try {
-      parseFeature(uri, readFileSync(uri, "utf8"));
+      parseFeature(uri, readFileSync(path.join(root, uri), "utf8"));
       readable.push(uri);
     } catch (e) {
       broken.push((e as Error).message);
@@ -150,9 +177,9 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
   const { runConfiguration } = await loadConfiguration({
     provided: profile({ ...o, paths: features.readable }),
     file: false,
-  });
+  }, CUCUMBER_ENVIRONMENT);
   const support = await supportCode(runConfiguration);
-  const { success } = await runCucumber({ ...runConfiguration, support }).finally(closeAllConnections);
+  const { success } = await runCucumber({ ...runConfiguration, support }, CUCUMBER_ENVIRONMENT).finally(closeAllConnections);
   process.stdout.write(`reports written to ${reportDir(o)}/ (messages.ndjson, report.html, junit.xml, run.json, allure-results/)\n`);
   for (const problem of features.broken) process.stdout.write(`LEFT OUT, not valid Gherkin: ${problem}\n`);
   return success && features.broken.length === 0;

@@ -3,6 +3,7 @@
 const os = require("node:os");
 const path = require("node:path");
 const { pathToFileURL } = require("node:url");
+const { COMPILED } = require("./package-root");
 
 const EDITIONS = ["current", "legacy"];
 
@@ -30,12 +31,15 @@ function profile(o) {
   const edition = o.edition || "current";
   if (!EDITIONS.includes(edition)) throw new Error(`unknown edition "${edition}"; choose ${EDITIONS.join(" or ")}`);
   const run = o.run || defaultRunName(o.driver, edition, o.tags);
-  const dir = path.join(o.reportsRoot || reportsRoot(), run);
+  // Absolute: Cucumber runs in the package's folder (features and steps are the package's), the
+  // reports go where the user is.
+  const dir = path.resolve(o.reportsRoot || reportsRoot(), run);
   const tags = [editionFilter(edition), o.tags].filter(Boolean).map((t) => `(${t})`).join(" and ");
   return {
     paths: o.paths || ["features/**/*.feature"],
-    require: ["steps/**/*.ts"],
-    requireModule: ["ts-node/register/transpile-only"],
+    // Compiled, the steps are JavaScript in dist/; from source, TypeScript through ts-node.
+    require: COMPILED ? ["dist/steps/**/*.js"] : ["steps/**/*.ts"],
+    requireModule: COMPILED ? [] : ["ts-node/register/transpile-only"],
     // Exactly one formatter writes to stdout (the human one); every other one has its own file.
     // docs/reports.md lists what each writes.
     format: [

@@ -103,7 +103,7 @@ test("bad input: unknown option, missing run, broken ndjson line — one line, e
   require("node:fs").mkdirSync(broken);
   require("node:fs").writeFileSync(path.join(broken, "messages.ndjson"), readFileSync(path.join(runDir, "messages.ndjson"), "utf8").slice(0, 2000));
   for (const [args, re] of [
-    [["report", "--frobnicate"], /^joinleaf: Unknown option '--frobnicate'/],
+    [["report", "--frobnicate"], /^joinleaf: unknown option '--frobnicate'/],
     [["matrix", path.join(tmp, "no-such-run")], /^joinleaf: no run at .*no-such-run: no such file or folder/],
     [["trace", broken], /^joinleaf: .*broken\/messages\.ndjson:\d+: not a JSON message/],
     [["report", "--reports", path.join(tmp, "nowhere")], /^joinleaf: no reports folder at/],

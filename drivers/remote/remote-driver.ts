@@ -216,8 +216,9 @@ function splitHostPort(text: string): [string, number] {
 }
 
 function defaultAgentCommand(): string {
-  const bin = path.join(__dirname, "..", "..", "bin", "joinleaf.js");
-  return `"${process.execPath}" "${bin}" agent --driver simulator`;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { BIN } = require("../../src/package-root") as typeof import("../../src/package-root");
+  return `"${process.execPath}" "${BIN}" agent --driver simulator`;
 }
 
 function startAgent(command: string): ChildProcess {

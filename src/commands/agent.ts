@@ -1,40 +1,34 @@
 // `joinleaf agent`: host a local driver behind the driver protocol.
-import { parseArgs } from "node:util";
+import type { Command } from "commander";
 import { serveStdio, serveTcp } from "../agent";
 import { knownDrivers } from "../../drivers/index";
-import { checkEdition, PROVIDER_FLAGS_USAGE } from "../conformance";
+import { addDriverFlags, checkEdition, driverOptionsFrom } from "../conformance";
 import { UsageError } from "../usage-error";
 
-export const summary = "host a local driver behind the driver protocol (stdio, or TCP with --listen)";
-export const usage = `  --driver NAME        the driver to host (default: simulator)
-  --edition E          current (default) or legacy, for modelled drivers
-  --listen HOST:PORT   serve TCP instead of stdio (port 0: any free port); loopback unless you say otherwise
-  --token T            the token TCP clients must present in hello (default: a random one, printed)
-  --ready-file PATH    with --listen: write {"host","port","token"} there once listening
-  native drivers:
-${PROVIDER_FLAGS_USAGE}`;
+export function define(cmd: Command): void {
+  cmd
+    .option("--driver <name>", "the driver to host", "simulator")
+    .option("--edition <e>", "current or legacy, for modelled drivers", "current")
+    .option("--listen <host:port>", "serve TCP instead of stdio (port 0: any free port); loopback unless you say otherwise")
+    .option("--token <token>", "the token TCP clients must present in hello (default: a random one, printed)")
+    .option("--ready-file <path>", 'with --listen: write {"host","port","token"} there once listening');
+  addDriverFlags(cmd, ["--provider", "--provider-traits"]);
+}
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      driver: { type: "string", default: "simulator" },
-      edition: { type: "string", default: "current" },
-      listen: { type: "string" },
-      token: { type: "string" },
-      "ready-file": { type: "string" },
-      provider: { type: "string" },
-      "provider-traits": { type: "string" },
-    },
-    strict: true,
-  });
+export interface Options {
+  driver: string;
+  edition: string;
+  listen?: string;
+  token?: string;
+  readyFile?: string;
+  [driverFlag: string]: unknown;
+}
+
+export async function run(values: Options): Promise<number> {
   const driver = values.driver as string;
   if (!knownDrivers().includes(driver)) throw new UsageError(`unknown driver "${driver}"; known drivers: ${knownDrivers().join(", ")}`);
-  const edition = checkEdition(values.edition as string);
-  const driverOptions: Record<string, string> = {
-    ...(values.provider ? { provider: values.provider } : {}),
-    ...(values["provider-traits"] ? { providerTraits: values["provider-traits"] } : {}),
-  };
+  const edition = checkEdition(values.edition);
+  const driverOptions = driverOptionsFrom(values);
   if (!values.listen) {
     await serveStdio({ driver, edition, driverOptions });
     return 0;
@@ -43,7 +37,7 @@ export async function run(args: string[]): Promise<number> {
   const host = values.listen.slice(0, i);
   const port = Number(values.listen.slice(i + 1));
   if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--listen wants HOST:PORT, not "${values.listen}"`);
-  const served = await serveTcp({ driver, edition, token: values.token, driverOptions }, host, port, values["ready-file"]);
+  const served = await serveTcp({ driver, edition, token: values.token, driverOptions }, host, port, values.readyFile);
   const loopback = /^(127\.|::1$|localhost$)/.test(host);
   // stderr, not stdout: under Wine stdout may be a pipe node.exe cannot write to.
   process.stderr.write(

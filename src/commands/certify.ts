@@ -3,57 +3,56 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import type { Command } from "commander";
 import { createDriver } from "../../drivers/index";
 import { closeAllConnections } from "../../drivers/remote/remote-driver";
 import type { Edition } from "../../drivers/simulator/simulator";
 import { protocolTraits } from "../../drivers/capabilities";
-import { checkOptions, DRIVER_FLAG_OPTIONS, driverOptionsFrom, reportDir, runConformance } from "../conformance";
+import { addDriverFlags, checkOptions, driverOptionsFrom, reportDir, runConformance } from "../conformance";
 import { applyExpectations, describeComparison, Expectations } from "../expectations";
 import { readRun, STATUSES } from "../results";
 import { UsageError } from "../usage-error";
+import { PACKAGE_ROOT, packageFile } from "../package-root";
 import { sha256 } from "../report/catalogue";
 import { BUNDLE_FILES, BUNDLE_FORMAT, computeVerdict, matrixColumn, ProductJson, requiredRules } from "../report/certification";
 import { asUsage, loadCheckedExpectations, loadSuiteAndCatalogue } from "../report/common";
 import { buildSpec, renderSpecMarkdown } from "../report/spec";
 
-export const summary = "run the suite, print a verdict and write a certification bundle";
-export const usage = `  --driver NAME        which implementation to certify (required)
-  --edition E          current (default) or legacy
-  --expectations FILE  known deviations of the implementation (expectations/<name>.yaml)
-  --run NAME           report folder name (default: <driver>, or <driver>-legacy)
-  --out DIR            bundle folder (default: reports/<run>/bundle)
-  --tags EXPR          only scenarios matching this tag expression (a partial run is NOT CONFORMANT)
-  --quiet              print a summary instead of a progress line
-  --agent, --launch, --connect, --token, --call-timeout, --start-timeout, --provider, --provider-traits: as for conformance
-  exit: 0 CONFORMANT or CONFORMANT WITH DEVIATIONS, 1 NOT CONFORMANT, 2 usage error`;
+export function define(cmd: Command): void {
+  cmd
+    .option("--driver <name>", "which implementation to certify (required)")
+    .option("--edition <e>", "current or legacy", "current")
+    .option("--expectations <file>", "known deviations of the implementation (expectations/<name>.yaml)")
+    .option("--run <name>", "report folder name (default: <driver>, or <driver>-legacy)")
+    .option("--out <dir>", "bundle folder (default: reports/<run>/bundle)")
+    .option("--tags <expr>", "only scenarios matching this tag expression (a partial run is NOT CONFORMANT)")
+    .option("--quiet", "print a summary instead of a progress line")
+    .addHelpText("after", "\nexit: 0 CONFORMANT or CONFORMANT WITH DEVIATIONS, 1 NOT CONFORMANT, 2 usage error\n");
+  addDriverFlags(cmd);
+}
 
-/** Driver options, passed through as `conformance` passes them. */
+export interface Options {
+  driver?: string;
+  edition: string;
+  expectations?: string;
+  run?: string;
+  out?: string;
+  tags?: string;
+  quiet?: boolean;
+  [driverFlag: string]: unknown;
+}
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      driver: { type: "string" },
-      edition: { type: "string", default: "current" },
-      expectations: { type: "string" },
-      run: { type: "string" },
-      out: { type: "string" },
-      tags: { type: "string" },
-      quiet: { type: "boolean", default: false },
-      ...DRIVER_FLAG_OPTIONS,
-    },
-    strict: true,
-  });
+export async function run(values: Options): Promise<number> {
   if (!values.driver) throw new UsageError("certify needs --driver NAME");
   const driverOptions = driverOptionsFrom(values);
-  const options = { driver: values.driver, edition: values.edition as string, run: values.run, tags: values.tags, quiet: values.quiet, driverOptions };
+  const options = { driver: values.driver, edition: values.edition, run: values.run, tags: values.tags, quiet: values.quiet ?? false, driverOptions };
   checkOptions(options);
   const { catalogue, suite } = loadSuiteAndCatalogue();
   let expectations: Expectations | undefined;
   if (values.expectations) expectations = loadCheckedExpectations(values.expectations, values.driver);
-  if (!expectations && existsSync(`expectations/${values.driver}.yaml`)) {
-    process.stdout.write(`note: expectations/${values.driver}.yaml exists but certify uses expectations only when given (--expectations); certifying without\n`);
+  const shipped = packageFile("expectations", `${values.driver}.yaml`);
+  if (!expectations && existsSync(shipped)) {
+    process.stdout.write(`note: ${shipped} exists but certify uses expectations only when given (--expectations); certifying without\n`);
   }
   const runDir = reportDir(options);
   const out = values.out ?? path.join(runDir, "bundle");
@@ -79,7 +78,7 @@ export async function run(args: string[]): Promise<number> {
   writeFileSync(path.join(out, "spec.md"), renderSpecMarkdown(buildSpec(catalogue, suite)));
   const files: Record<string, string> = {};
   for (const f of [...BUNDLE_FILES.filter((x) => x !== "product.json"), "spec.md", ...(expectations ? ["expectations.yaml"] : [])]) files[f] = sha256(readFileSync(path.join(out, f)));
-  const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+  const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8"));
   const product: ProductJson = {
     format: BUNDLE_FORMAT,
     run: run.info.run,

@@ -1,49 +1,40 @@
 // `joinleaf conformance`: run the suite against one driver.
 import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { checkOptions, DRIVER_FLAG_OPTIONS, PROVIDER_FLAGS_USAGE, driverOptionsFrom, reportDir, runConformance } from "../conformance";
+import type { Command } from "commander";
+import { addDriverFlags, checkOptions, driverOptionsFrom, reportDir, runConformance } from "../conformance";
 import { applyExpectations, describeComparison } from "../expectations";
 import { loadCheckedExpectations } from "../report/common";
 import { readRun } from "../results";
+import { packageFile } from "../package-root";
 
-export const summary = "run the feature suite against a driver and write reports/<run>/";
-export const usage = `  --driver NAME        which implementation to test (default: simulator)
-  --edition E          current (default) or legacy: which reading of the reference text
-  --run NAME           report folder name (default: <driver>, or <driver>-legacy)
-  --tags EXPR          only scenarios matching this Cucumber tag expression
-  --expectations FILE  known deviations (default: expectations/<driver>.yaml when it exists);
-                       the run then passes exactly when its results match the file
-  --quiet              print a summary instead of a progress line
-  remote driver only:
-  --agent CMD          command that starts an agent on stdio (default: a local agent hosting the simulator)
-  --launch CMD         command that starts a TCP agent writing {host,port,token} to {readyFile}
-  --connect HOST:PORT  an agent that is already listening (with --token)
-  --token T            the agent's token
-  --call-timeout MS    a call slower than this ends its scenario as TIMEOUT (default 30000)
-  --start-timeout MS   an agent slower than this to start ends the run's scenarios as TIMEOUT (default 60000)
-  native and wine drivers:
-${PROVIDER_FLAGS_USAGE}`;
+export function define(cmd: Command): void {
+  cmd
+    .option("--driver <name>", "which implementation to test", "simulator")
+    .option("--edition <e>", "current or legacy: which reading of the reference text", "current")
+    .option("--run <name>", "report folder name (default: <driver>, or <driver>-legacy)")
+    .option("--tags <expr>", "only scenarios matching this Cucumber tag expression")
+    .option("--expectations <file>", "known deviations (default: expectations/<driver>.yaml when it exists); the run then passes exactly when its results match the file")
+    .option("--quiet", "print a summary instead of a progress line");
+  addDriverFlags(cmd);
+}
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      driver: { type: "string", default: "simulator" },
-      edition: { type: "string", default: "current" },
-      run: { type: "string" },
-      tags: { type: "string" },
-      expectations: { type: "string" },
-      quiet: { type: "boolean", default: false },
-      ...DRIVER_FLAG_OPTIONS,
-    },
-    strict: true,
-  });
+export interface Options {
+  driver: string;
+  edition: string;
+  run?: string;
+  tags?: string;
+  expectations?: string;
+  quiet?: boolean;
+  [driverFlag: string]: unknown;
+}
+
+export async function run(values: Options): Promise<number> {
   const options = {
-    driver: values.driver as string,
-    edition: values.edition as string,
+    driver: values.driver,
+    edition: values.edition,
     run: values.run,
     tags: values.tags,
-    quiet: values.quiet,
+    quiet: values.quiet ?? false,
     driverOptions: driverOptionsFrom(values),
   };
   const file = values.expectations ?? defaultExpectations(options.driver);
@@ -65,6 +56,6 @@ export async function run(args: string[]): Promise<number> {
 }
 
 function defaultExpectations(driver: string): string | undefined {
-  const file = `expectations/${driver}.yaml`;
+  const file = packageFile("expectations", `${driver}.yaml`);
   return existsSync(file) ? file : undefined;
 }

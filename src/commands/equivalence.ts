@@ -1,26 +1,28 @@
 // `joinleaf equivalence`: the suite through remote -> agent -> simulator must give every scenario
 // the same result as the in-process simulator. A difference is a bug in the protocol path.
 import path from "node:path";
-import { parseArgs } from "node:util";
+import type { Command } from "commander";
 import { checkEdition, reportDir, runConformance } from "../conformance";
 import { readRun, ScenarioResult } from "../results";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { defaultRunName } = require("../profile") as typeof import("../profile");
 
-export const summary = "check that the suite through an agent gives the in-process simulator's results";
-export const usage = `  --edition E          current (default) or legacy
-  --quiet              print a summary instead of a progress line
-  runs the suite in process (reports/equivalence-simulator[-legacy]/) and through an agent
-  (reports/equivalence-remote[-legacy]/), both afresh
-  exit: 0 the in-process run passed and every scenario has the same result both ways, 1 otherwise`;
+export function define(cmd: Command): void {
+  cmd
+    .option("--edition <e>", "current or legacy", "current")
+    .option("--quiet", "print a summary instead of a progress line")
+    .addHelpText(
+      "after",
+      `
+runs the suite in process (reports/equivalence-simulator[-legacy]/) and through an agent
+(reports/equivalence-remote[-legacy]/), both afresh
+exit: 0 the in-process run passed and every scenario has the same result both ways, 1 otherwise
+`,
+    );
+}
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { edition: { type: "string", default: "current" }, quiet: { type: "boolean", default: false } },
-    strict: true,
-  });
-  const edition = checkEdition(values.edition as string);
+export async function run(values: { edition: string; quiet?: boolean }): Promise<number> {
+  const edition = checkEdition(values.edition);
   // Both runs afresh, in folders of their own: an older or partial run never stands in.
   const reference = defaultRunName("equivalence-simulator", edition);
   const passed = await runConformance({ driver: "simulator", edition, run: reference, quiet: values.quiet });

@@ -1,23 +1,20 @@
 // `joinleaf expectations`: write an implementation's expectations file from one of its runs,
 // so that every current deviation is recorded and a later run complains when one changes.
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import type { Command } from "commander";
 import YAML from "yaml";
 import { readRun, ScenarioResult } from "../results";
 import { UsageError } from "../usage-error";
 
-export const summary = "write an expectations file from a run's failures (review it, then commit it)";
-export const usage = `  --from RUN           the run folder (reports/<run>) or its messages.ndjson (required)
-  --implementation T   what was tested, e.g. "Wine 8.0 ws2_32" (required)
-  --driver NAME        the driver the file is for (default: the run's driver)
-  --out FILE           where to write (default: standard output)`;
+export function define(cmd: Command): void {
+  cmd
+    .option("--from <run>", "the run folder (reports/<run>) or its messages.ndjson (required)")
+    .option("--implementation <text>", 'what was tested, e.g. "Wine 8.0 ws2_32" (required)')
+    .option("--driver <name>", "the driver the file is for (default: the run's driver)")
+    .option("--out <file>", "where to write (default: standard output)");
+}
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { from: { type: "string" }, implementation: { type: "string" }, driver: { type: "string" }, out: { type: "string" } },
-    strict: true,
-  });
+export async function run(values: { from?: string; implementation?: string; driver?: string; out?: string }): Promise<number> {
   if (!values.from || !values.implementation) throw new UsageError("--from and --implementation are required");
   const run = readRun(values.from);
   const driver = values.driver ?? run.info.driver;

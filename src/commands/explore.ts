@@ -1,7 +1,7 @@
 // `joinleaf explore`: random call sequences checked against the model, a divergence shrunk and
 // printed as a Gherkin scenario.
-import { parseArgs } from "node:util";
-import { checkEdition, checkOptions, DRIVER_FLAG_OPTIONS, driverOptionsFrom, stepLibrary } from "../conformance";
+import type { Command } from "commander";
+import { addDriverFlags, checkEdition, checkOptions, driverOptionsFrom, stepLibrary } from "../conformance";
 import { closeAllConnections } from "../../drivers/remote/remote-driver";
 import { explore } from "../explore/explore";
 import { renderFailure } from "../explore/gherkin";
@@ -9,15 +9,23 @@ import { loadCatalogue } from "../report/catalogue";
 import { conformantVariantIds } from "../explore/references";
 import { UsageError } from "../usage-error";
 
-export const summary = "run random call sequences against a driver and the model; print a divergence as a scenario";
-export const usage = `  --driver NAME        the implementation to explore (default: simulator); driver flags as for conformance
-  --edition E          current (default) or legacy
-  --runs N             how many sequences (default 100)
-  --seed S             the random seed (default: a new one, printed)
-  --length L           the longest sequence (default 20 actions)
-  --path P             with --seed: replay one failure (explore prints both)
-  the oracle is every conformant variant of the model: an answer one of them gives is not a divergence
-  exit: 0 no divergence, 1 a divergence (printed as a scenario), 2 usage error`;
+export function define(cmd: Command): void {
+  cmd
+    .option("--driver <name>", "the implementation to explore", "simulator")
+    .option("--edition <e>", "current or legacy", "current")
+    .option("--runs <n>", "how many sequences", "100")
+    .option("--seed <s>", "the random seed (default: a new one, printed)")
+    .option("--length <l>", "the longest sequence, in actions", "20")
+    .option("--path <p>", "with --seed: replay one failure (explore prints both)");
+  addDriverFlags(cmd);
+  cmd.addHelpText(
+    "after",
+    `
+the oracle is every conformant variant of the model: an answer one of them gives is not a divergence
+exit: 0 no divergence, 1 a divergence (printed as a scenario), 2 usage error
+`,
+  );
+}
 
 function whole(flag: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -25,23 +33,9 @@ function whole(flag: string, value: string | undefined, fallback: number, min = 
   return Number(value);
 }
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      driver: { type: "string", default: "simulator" },
-      edition: { type: "string", default: "current" },
-      runs: { type: "string" },
-      seed: { type: "string" },
-      length: { type: "string" },
-      path: { type: "string" },
-      quiet: { type: "boolean", default: false },
-      ...DRIVER_FLAG_OPTIONS,
-    },
-    strict: true,
-  });
-  const driver = values.driver as string;
-  const edition = checkEdition(values.edition as string);
+export async function run(values: { driver: string; edition: string; runs: string; seed?: string; length: string; path?: string; [flag: string]: unknown }): Promise<number> {
+  const driver = values.driver;
+  const edition = checkEdition(values.edition);
   const driverOptions = driverOptionsFrom(values);
   checkOptions({ driver, edition, driverOptions });
   if (values.path !== undefined && values.seed === undefined) throw new UsageError("--path replays a failure of one seed: give --seed too");

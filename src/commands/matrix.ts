@@ -1,13 +1,12 @@
 // `joinleaf matrix`: the conformance matrix of a set of runs, as HTML and Markdown.
-import { parseArgs } from "node:util";
+import type { Command } from "commander";
 import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../report/matrix";
-import { loadSelectedRuns, loadSuiteAndCatalogue, RUN_OPTIONS, RUN_USAGE, writeOut } from "../report/common";
+import { addRunOptions, type RunOptions } from "./run-options";
+import { loadSelectedRuns, loadSuiteAndCatalogue, writeOut } from "../report/common";
 
-export const summary = "build the conformance matrix (entries × runs) as matrix.html and matrix.md";
-export const usage = RUN_USAGE;
+export const define = addRunOptions;
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: RUN_OPTIONS, allowPositionals: true, strict: true });
+export async function run(values: RunOptions, positionals: string[]): Promise<number> {
   const { catalogue } = loadSuiteAndCatalogue();
   const runs = loadSelectedRuns(positionals, values, catalogue);
   const out = values.out ?? values.reports;

@@ -2,26 +2,21 @@
 // traceability report, the readable spec, an index page, and each run's Allure HTML report.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import type { Command } from "commander";
 import { buildAllureReports, JAVA_HELP, javaProblem } from "../report/allure";
-import { loadSelectedRuns, loadSuiteAndCatalogue, RUN_OPTIONS, RUN_USAGE, writeOut } from "../report/common";
+import { loadSelectedRuns, loadSuiteAndCatalogue, writeOut } from "../report/common";
+import { addRunOptions, type RunOptions } from "./run-options";
 import { esc, page } from "../report/html";
 import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../report/matrix";
 import { buildSpec, renderSpecHtml, renderSpecMarkdown } from "../report/spec";
 import { buildTrace, renderTraceHtml, renderTraceMarkdown } from "../report/trace";
 import type { LoadedRun } from "../report/runs";
 
-export const summary = "build matrix, traceability, readable spec and the Allure reports for all runs present";
-export const usage = `${RUN_USAGE}
-  --no-allure          skip the Allure HTML reports (they need Java)`;
+export function define(cmd: Command): void {
+  addRunOptions(cmd).option("--no-allure", "skip the Allure HTML reports (they need Java)");
+}
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { ...RUN_OPTIONS, "no-allure": { type: "boolean", default: false } },
-    allowPositionals: true,
-    strict: true,
-  });
+export async function run(values: RunOptions & { allure: boolean }, positionals: string[]): Promise<number> {
   const t0 = Date.now();
   const { catalogue, suite } = loadSuiteAndCatalogue();
   const runs = loadSelectedRuns(positionals, values, catalogue);
@@ -38,7 +33,7 @@ export async function run(args: string[]): Promise<number> {
 
   const allure: Array<{ run: LoadedRun; href?: string; note?: string }> = [];
   let tAllure = 0;
-  if (values["no-allure"]) {
+  if (!values.allure) {
     process.stdout.write("Allure reports skipped (--no-allure)\n");
   } else if (runs.length) {
     const problem = javaProblem();

@@ -1,14 +1,14 @@
 // `joinleaf spec`: the catalogue and the features as one readable document.
-import { parseArgs } from "node:util";
+import type { Command } from "commander";
 import { loadSuiteAndCatalogue, writeOut } from "../report/common";
 import { REPORTS_DIR } from "../report/runs";
 import { buildSpec, renderSpecHtml, renderSpecMarkdown } from "../report/spec";
 
-export const summary = "render the readable specification (catalogue + scenarios) as spec.html and spec.md";
-export const usage = `  --out DIR            where to write (default: reports)`;
+export function define(cmd: Command): void {
+  cmd.option("--out <dir>", "where to write", REPORTS_DIR);
+}
 
-export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: "string", default: REPORTS_DIR } }, strict: true });
+export async function run(values: { out: string }): Promise<number> {
   const { catalogue, suite } = loadSuiteAndCatalogue();
   const s = buildSpec(catalogue, suite);
   const files = [writeOut(values.out, "spec.html", renderSpecHtml(s)), writeOut(values.out, "spec.md", renderSpecMarkdown(s))];

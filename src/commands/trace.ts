@@ -1,13 +1,12 @@
 // `joinleaf trace`: catalogue entry → rules → scenarios → latest result per run.
-import { parseArgs } from "node:util";
-import { loadSelectedRuns, loadSuiteAndCatalogue, RUN_OPTIONS, RUN_USAGE, writeOut } from "../report/common";
+import type { Command } from "commander";
+import { addRunOptions, type RunOptions } from "./run-options";
+import { loadSelectedRuns, loadSuiteAndCatalogue, writeOut } from "../report/common";
 import { buildTrace, renderTraceHtml, renderTraceMarkdown } from "../report/trace";
 
-export const summary = "build the traceability report (entry → rules → scenarios → results) as trace.html and trace.md";
-export const usage = RUN_USAGE;
+export const define = addRunOptions;
 
-export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: RUN_OPTIONS, allowPositionals: true, strict: true });
+export async function run(values: RunOptions, positionals: string[]): Promise<number> {
   const { catalogue, suite } = loadSuiteAndCatalogue();
   const runs = loadSelectedRuns(positionals, values, catalogue);
   const out = values.out ?? values.reports;

@@ -1,16 +1,15 @@
 // `joinleaf verify BUNDLE`: check a certification bundle against the current suite.
 import { existsSync, statSync } from "node:fs";
-import { parseArgs } from "node:util";
+import type { Command } from "commander";
 import { UsageError } from "../usage-error";
 import { verifyBundle } from "../report/certification";
 import { loadSuiteAndCatalogue } from "../report/common";
 
-export const summary = "check a certification bundle: files, hashes against this suite, required entries, verdict and counts";
-export const usage = `  BUNDLE               the bundle folder (reports/<run>/bundle or certify --out)
-  exit: 0 verified, 1 verification failed, 2 usage error`;
+export function define(cmd: Command): void {
+  cmd.argument("<bundle>", "the bundle folder (reports/<run>/bundle or certify --out)").addHelpText("after", "\nexit: 0 verified, 1 verification failed, 2 usage error\n");
+}
 
-export async function run(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+export async function run(_values: unknown, positionals: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("verify needs exactly one bundle folder");
   const dir = positionals[0];
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`no bundle folder at ${dir}`);

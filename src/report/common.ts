@@ -5,7 +5,8 @@ import path from "node:path";
 import { Expectations, ExpectationsError, loadExpectations } from "../expectations";
 import { ResultsError } from "../results";
 import { UsageError } from "../usage-error";
-import { Catalogue, CatalogueError, loadCatalogue } from "./catalogue";
+import { PACKAGE_ROOT, packageFile } from "../package-root";
+import { Catalogue, CatalogueError, CATALOGUE_PATH, loadCatalogue } from "./catalogue";
 import { discoverRuns, LoadedRun, loadRuns, REPORTS_DIR } from "./runs";
 import { loadSuite, Suite, SuiteError } from "./suite";
 
@@ -22,7 +23,7 @@ export function asUsage<T>(f: () => T): T {
 }
 
 export function loadSuiteAndCatalogue(): { catalogue: Catalogue; suite: Suite } {
-  return asUsage(() => ({ catalogue: loadCatalogue(), suite: loadSuite() }));
+  return asUsage(() => ({ catalogue: loadCatalogue(path.join(PACKAGE_ROOT, CATALOGUE_PATH)), suite: loadSuite(PACKAGE_ROOT) }));
 }
 
 /** An expectations file checked against the suite (known entries and scenarios) and the driver it is for. */
@@ -44,20 +45,6 @@ export function expectationsMap(values: string[] | undefined): Record<string, st
   return out;
 }
 
-export const RUN_OPTIONS = {
-  reports: { type: "string", default: REPORTS_DIR },
-  out: { type: "string" },
-  expectations: { type: "string", multiple: true },
-} as const;
-
-export const RUN_USAGE = `  [PATH...]            runs to include: run folders, messages.ndjson files or bundles
-                       (default: every reports/*/messages.ndjson)
-  --reports DIR        where to look for runs (default: reports)
-  --out DIR            where to write (default: the reports folder)
-  --expectations [RUN=]FILE   apply an expectations file to one run (or to all); FILE "none": no
-                       expectations (default: the run's certification bundle's, else
-                       expectations/<driver>.yaml as conformance uses it)`;
-
 export function loadSelectedRuns(positionals: string[], values: { reports?: string; expectations?: string[] }, catalogue: Catalogue): LoadedRun[] {
   return asUsage(() => {
     const paths = positionals.length ? positionals : discoverRuns(values.reports ?? REPORTS_DIR);
@@ -67,7 +54,7 @@ export function loadSelectedRuns(positionals: string[], values: { reports?: stri
     }
     return loadRuns(paths, {
       expectations: expectationsMap(values.expectations),
-      defaultExpectationsDir: "expectations",
+      defaultExpectationsDir: packageFile("expectations"),
       // Only entry IDs are checked: a saved run may come from an older version of the features.
       known: { rules: new Set(catalogue.entries.map((e) => e.id)) },
     });

@@ -1,0 +1,75 @@
+// The command line itself: help per command, --version, and parse errors as one line, exit 2.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { COMMANDS } from "../src/commands/index";
+import { DRIVER_FLAG_OPTIONS } from "../src/conformance";
+
+const root = path.join(__dirname, "..");
+const reports = mkdtempSync(path.join(os.tmpdir(), "joinleaf-cli-"));
+
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [path.join(root, "bin", "joinleaf.js"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, JOINLEAF_REPORTS: reports },
+  });
+}
+
+test("joinleaf help and joinleaf --help list every command and exit 0; no command at all exits 2", () => {
+  for (const args of [["help"], ["--help"]]) {
+    const r = cli(args);
+    assert.equal(r.status, 0, r.stderr);
+    for (const name of Object.keys(COMMANDS)) assert.match(r.stdout, new RegExp(`^  ${name}\\b`, "m"), name);
+    assert.match(r.stdout, /drivers:\n  simulator/);
+  }
+  const none = cli([]);
+  assert.equal(none.status, 2);
+  assert.match(none.stdout, /Commands:/);
+});
+
+test("every command has its own help (exit 0), also as joinleaf help <command>", () => {
+  for (const name of Object.keys(COMMANDS)) {
+    for (const args of name === "conformance" ? [[name, "--help"], ["help", name]] : [[name, "--help"]]) {
+      const r = cli(args);
+      assert.equal(r.status, 0, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`^Usage: joinleaf ${name}`), args.join(" "));
+    }
+  }
+  // The driver flags come from the one table, on both commands that run the suite.
+  for (const name of ["conformance", "certify"]) {
+    const r = cli([name, "--help"]);
+    for (const f of DRIVER_FLAG_OPTIONS) assert.ok(r.stdout.includes(f.flags), `${name} --help shows ${f.flags}`);
+  }
+});
+
+test("--version prints the package's version", () => {
+  const r = cli(["--version"]);
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout.trim(), JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version);
+});
+
+test("parse errors and usage mistakes: one line on stderr, exit 2, nothing run", () => {
+  for (const [args, re] of [
+    [["conformanc"], /^joinleaf: unknown command 'conformanc' \(Did you mean conformance\?\)/],
+    [["conformance", "--frobnicate"], /^joinleaf: unknown option '--frobnicate' \(run "joinleaf conformance --help" for the options\)$/],
+    [["conformance", "--driver"], /^joinleaf: option '--driver <name>' argument missing/],
+    [["conformance", "--driver", "nope"], /^joinleaf: unknown driver "nope"/],
+    [["conformance", "--agent", "x"], /^joinleaf: --agent is for --driver remote, not "simulator"$/],
+    [["conformance", "--driver", "remote", "--call-timeout", "soon"], /^joinleaf: --call-timeout wants a whole number of milliseconds, not "soon"$/],
+    [["conformance", "--provider", "x"], /^joinleaf: --provider is for the native, wine drivers, not "simulator"$/],
+    [["conformance", "--edition", "future"], /^joinleaf: unknown edition "future"/],
+    [["conformance", "extra"], /^joinleaf: too many arguments for 'conformance'/],
+    [["verify"], /^joinleaf: missing required argument 'bundle'/],
+    [["expectations", "--fro", "x"], /^joinleaf: unknown option '--fro' \(Did you mean --from\?\)/],
+  ] as Array<[string[], RegExp]>) {
+    const r = cli(args);
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr.trimEnd(), re, args.join(" "));
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, `one line: ${r.stderr}`);
+    assert.equal(r.stdout, "", `${args.join(" ")} printed nothing else`);
+  }
+});
