@@ -32,9 +32,76 @@ interface Reference {
   world: JoinLeafWorld;
 }
 
+/**
+ * The oracle: the conformant variants of the model that agree with every answer so far. Only the
+ * first is run along; the others are brought in (replaying the trace) only when the ones running
+ * disagree, so the common case costs one reference, not one per variant.
+ */
+class Oracle {
+  private live: Reference[] = [];
+
+  private constructor(
+    private readonly waiting: string[],
+    private readonly make: (variant: string) => Promise<Reference | null>,
+    private readonly runner: StepRunner,
+  ) {}
+
+  static async open(variants: string[], make: (variant: string) => Promise<Reference | null>, runner: StepRunner): Promise<Oracle> {
+    const oracle = new Oracle([...variants], make, runner);
+    await oracle.bringIn([]);
+    if (!oracle.live.length) throw new Error("explore: no reference variant offers a protocol entry like the one drawn");
+    return oracle;
+  }
+
+  /** Whether some conformant variant answers `action` as the driver did; the answers it saw. */
+  async agrees(action: Action, got: Observation, trace: Model["trace"]): Promise<{ agrees: boolean; answers: Array<{ variant: string; answer: Observation }> }> {
+    const answers: Array<{ variant: string; answer: Observation }> = [];
+    const still: Reference[] = [];
+    for (const ref of this.live) {
+      const answer = await perform(this.runner, ref.world, action);
+      answers.push({ variant: ref.variant, answer });
+      if (isDeepStrictEqual(answer, got)) still.push(ref);
+      else await ref.world.closeAll().catch(() => undefined);
+    }
+    this.live = still;
+    while (!this.live.length && this.waiting.length) {
+      const ref = await this.bringIn(trace);
+      if (!ref) continue;
+      const answer = await perform(this.runner, ref.world, action);
+      answers.push({ variant: ref.variant, answer });
+      if (!isDeepStrictEqual(answer, got)) {
+        this.live = [];
+        await ref.world.closeAll().catch(() => undefined);
+      }
+    }
+    return { agrees: this.live.length > 0, answers };
+  }
+
+  /** Starts the next waiting variant and replays the trace on it; keeps it when it agrees throughout. */
+  private async bringIn(trace: Model["trace"]): Promise<Reference | null> {
+    const variant = this.waiting.shift();
+    if (variant === undefined) return null;
+    const ref = await this.make(variant);
+    if (!ref) return null;
+    for (const step of trace) {
+      if (!isDeepStrictEqual(await perform(this.runner, ref.world, step.action), step.answer)) {
+        await ref.world.closeAll().catch(() => undefined);
+        return null;
+      }
+    }
+    this.live.push(ref);
+    return ref;
+  }
+
+  async close(): Promise<void> {
+    for (const r of this.live) await r.world.closeAll().catch(() => undefined);
+    this.live = [];
+  }
+}
+
 /** What the scenario has seen so far; fast-check's model. */
 export interface Model {
-  references: Reference[];
+  oracle: Oracle;
   names: Names;
   /** Each action carried out, with what the references still in the running answered. */
   trace: Array<{ action: Action; answer: Observation }>;
@@ -71,19 +138,10 @@ class ExploreCommand implements fc.AsyncCommand<Model, JoinLeafWorld> {
   async run(m: Model, dut: JoinLeafWorld): Promise<void> {
     const action = (this.made = this.planned(m.names)!);
     const got = await perform(this.runner, dut, action);
-    const still: Reference[] = [];
-    const answers: Array<{ variant: string; answer: Observation }> = [];
-    for (const ref of m.references) {
-      const answer = await perform(this.runner, ref.world, action);
-      answers.push({ variant: ref.variant, answer });
-      if (isDeepStrictEqual(answer, got)) still.push(ref);
-      else await ref.world.closeAll().catch(() => undefined);
-    }
-    if (still.length === 0) throw new Divergence(action, got, answers);
-    m.references = still;
+    const { agrees, answers } = await m.oracle.agrees(action, got, m.trace);
+    if (!agrees) throw new Divergence(action, got, answers);
     m.trace.push({ action, answer: got });
-    const w = still[0].world;
-    m.names = { sockets: [...w.sockets.keys()].filter((k) => !k.includes("#")), peers: [...w.peers.keys()], joined: w.joins.length > 0 };
+    m.names = { sockets: [...dut.sockets.keys()].filter((k) => !k.includes("#")), peers: [...dut.peers.keys()], joined: dut.joins.length > 0 };
   }
 
   toString(): string {
@@ -126,7 +184,6 @@ export async function explore(o: ExploreOptions, library: ISupportCodeLibrary): 
   const needsOf = (p: ProtocolInfo) => ({ capabilities, traits: protocolTraits(p) as Set<string> });
   const arbsByProtocol = new Map(protocols.map((p) => [p.id, actionArbitraries(needsOf(p)).flatMap(({ weight, arbitrary }) => Array<fc.Arbitrary<ExploreCommand>>(weight).fill(arbitrary.map((planned) => new ExploreCommand(planned, runner))))]));
   let sequences = 0;
-  let last: { protocol: ProtocolInfo; model: Model } | undefined;
 
   const sequence = fc.constantFrom(...protocols).chain((p) =>
     fc.tuple(
@@ -136,28 +193,13 @@ export async function explore(o: ExploreOptions, library: ISupportCodeLibrary): 
     ),
   );
   const property = fc.asyncProperty(sequence, async ([protocol, start, rest]) => {
-    const commands = [...start, ...rest];
     sequences++;
-    const needs = needsFor(protocol);
-    const dut = world({ driver: o.driver, edition: o.edition, run: "explore", driverOptions: o.driverOptions });
-    const refs: Reference[] = [];
+    const { model, dut } = await setUp(o, protocol, runner);
     try {
-      const missing = await dut.start(needs);
-      if (missing) throw new Error(`explore: the driver under test cannot run its own protocol entry ${protocol.id}: ${missing}`);
-      for (const variant of o.references) {
-        const ref = world({ driver: "simulator", edition: o.edition, run: "explore", driverOptions: variant ? { variant } : {} });
-        // A variant without a protocol entry of these traits is no witness for this sequence.
-        if ((await ref.start(needs)) === null) refs.push({ variant: variant || "default", world: ref });
-        else await ref.closeAll();
-      }
-      if (!refs.length) throw new Error(`explore: no reference variant offers a protocol entry like ${protocol.id} (${needs.join(" ")})`);
-      const model: Model = { references: refs, names: { sockets: [], peers: [], joined: false }, trace: [] };
-      last = { protocol, model };
-      await fc.asyncModelRun(() => ({ model, real: dut }), commands);
-      if (process.env.EXPLORE_DEBUG) process.stderr.write(`--- ${protocol.id}\n${model.trace.map((t) => `${describeAction(t.action)} => ${JSON.stringify(t.answer)}`).join("\n")}\n`);
+      await fc.asyncModelRun(() => ({ model, real: dut }), [...start, ...rest]);
     } finally {
       await dut.closeAll().catch(() => undefined);
-      for (const r of last?.model.references ?? refs) await r.world.closeAll().catch(() => undefined);
+      await model.oracle.close();
     }
   });
   const details = await fc.check(property, { numRuns: o.runs, seed: o.seed, path: o.path, endOnFailure: false });
@@ -167,9 +209,26 @@ export async function explore(o: ExploreOptions, library: ISupportCodeLibrary): 
   // Replay the shrunk counterexample once more, so the trace is the one of the sequence printed.
   const [protocol, start, rest] = details.counterexample![0];
   const commands = [...start, ...rest];
-  const replay = await replayTrace(o, protocol, commands as Iterable<fc.AsyncCommand<Model, JoinLeafWorld>>);
+  const replay = await replayTrace(o, protocol, commands as Iterable<fc.AsyncCommand<Model, JoinLeafWorld>>, runner);
   const divergence = replay.divergence ?? error;
   return { sequences, failure: { seed: details.seed, path: details.counterexamplePath ?? "", protocol, trace: replay.trace, divergence } };
+}
+
+/** A fresh World for the driver under test and an oracle for the protocol entry drawn. */
+async function setUp(o: ExploreOptions, protocol: ProtocolInfo, runner: StepRunner): Promise<{ model: Model; dut: JoinLeafWorld }> {
+  const needs = needsFor(protocol);
+  const dut = world({ driver: o.driver, edition: o.edition, run: "explore", driverOptions: o.driverOptions });
+  const missing = await dut.start(needs);
+  if (missing) throw new Error(`explore: the driver under test cannot run its own protocol entry ${protocol.id}: ${missing}`);
+  const make = async (variant: string): Promise<Reference | null> => {
+    const ref = world({ driver: "simulator", edition: o.edition, run: "explore", driverOptions: variant ? { variant } : {} });
+    // A variant without a protocol entry of these traits is no witness for this sequence.
+    if ((await ref.start(needs)) === null) return { variant: variant || "default", world: ref };
+    await ref.closeAll();
+    return null;
+  };
+  const oracle = await Oracle.open(o.references, make, runner);
+  return { model: { oracle, names: { sockets: [], peers: [], joined: false }, trace: [] }, dut };
 }
 
 /** Runs the shrunk sequence once more on fresh Worlds and keeps its trace. */
@@ -177,16 +236,9 @@ async function replayTrace(
   o: ExploreOptions,
   protocol: ProtocolInfo,
   commands: Iterable<fc.AsyncCommand<Model, JoinLeafWorld>>,
+  runner: StepRunner,
 ): Promise<{ trace: Model["trace"]; divergence?: Divergence }> {
-  const needs = needsFor(protocol);
-  const dut = world({ driver: o.driver, edition: o.edition, run: "explore", driverOptions: o.driverOptions });
-  await dut.start(needs);
-  const refs: Reference[] = [];
-  for (const variant of o.references) {
-    const ref = world({ driver: "simulator", edition: o.edition, run: "explore", driverOptions: variant ? { variant } : {} });
-    if ((await ref.start(needs)) === null) refs.push({ variant: variant || "default", world: ref });
-  }
-  const model: Model = { references: refs, names: { sockets: [], peers: [], joined: false }, trace: [] };
+  const { model, dut } = await setUp(o, protocol, runner);
   let divergence: Divergence | undefined;
   try {
     for (const c of commands) {
@@ -198,7 +250,7 @@ async function replayTrace(
     else throw e;
   } finally {
     await dut.closeAll().catch(() => undefined);
-    for (const r of model.references) await r.world.closeAll().catch(() => undefined);
+    await model.oracle.close();
   }
   return { trace: model.trace, divergence };
 }

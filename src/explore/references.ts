@@ -7,11 +7,12 @@ interface VariantLike {
   kind: string;
 }
 
-/** "" (the default model) and the ids of the simulator's conformant variants. */
+/** The ids of the simulator's conformant variants (the default model first); [""] (the default model) without them. */
 export function conformantVariantIds(): string[] {
   const file = path.join(__dirname, "..", "..", "drivers", "simulator", "variants");
   if (!existsSync(`${file}.ts`) && !existsSync(`${file}.js`)) return [""];
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { VARIANTS } = require(file) as { VARIANTS: VariantLike[] };
-  return ["", ...VARIANTS.filter((v) => v.kind === "conformant").map((v) => v.id)];
+  const ids = VARIANTS.filter((v) => v.kind === "conformant").map((v) => v.id);
+  return ids.length ? ids : [""];
 }
