@@ -111,7 +111,12 @@ export function renderFailure(f: Failure, o: { driver: string; edition: string; 
   out.push(`# replay:  npx joinleaf explore --driver ${o.driver}${o.extra} --edition ${o.edition} --seed ${f.seed} --path "${f.path}"`);
   out.push(`# at:      ${describeAction(d.action)}`);
   out.push(`# ${o.driver} answered: ${JSON.stringify(d.got)}`);
-  for (const e of d.expected) out.push(`# the model (${e.variant}) answered: ${JSON.stringify(e.answer)}`);
+  const byAnswer = new Map<string, string[]>();
+  for (const e of d.expected) byAnswer.set(JSON.stringify(e.answer), [...(byAnswer.get(JSON.stringify(e.answer)) ?? []), e.variant]);
+  for (const [answer, variants] of byAnswer) {
+    const who = variants.length > 3 ? `${variants.slice(0, 2).join(", ")} and ${variants.length - 2} other variants` : variants.join(", ");
+    out.push(`# the model (${who}) answered: ${answer}`);
+  }
   const entries = concerns(d, catalogue);
   if (entries.length) out.push(`# concerns: ${entries.map((e) => e.id).join(", ")}`);
   for (const e of entries) out.push(`#   ${e.id}: ${e.statement.replace(/\s+/g, " ").slice(0, 110)}`);
