@@ -1,5 +1,5 @@
 // What a protocol entry offers, in the words scenarios use in `@needs:` tags.
-import type { DriverCapability, ProtocolInfo } from "./driver";
+import type { DriverCapability, ProtocolInfo, TestbedCapability } from "./driver";
 import {
   XP1_CONNECT_DATA,
   XP1_MULTIPOINT_CONTROL_PLANE,
@@ -34,6 +34,20 @@ export const DRIVER_CAPABILITIES: readonly DriverCapability[] = [
   "several-hosts",
 ];
 
+/** The capabilities the testbed provides (peers, faults, time); the rest are the implementation's. */
+export const TESTBED_CAPABILITIES: readonly TestbedCapability[] = [
+  "scripted-peers",
+  "session-members",
+  "network-down",
+  "unreachable-peers",
+  "out-of-buffers",
+  "virtual-clock",
+];
+
+export function isTestbedCapability(need: string): need is TestbedCapability {
+  return (TESTBED_CAPABILITIES as readonly string[]).includes(need);
+}
+
 /** Every word a `@needs:` tag may carry. */
 export const NEEDS_VOCABULARY: readonly string[] = [
   ...PROTOCOL_TRAITS,
@@ -63,6 +77,11 @@ export function protocolMeets(p: ProtocolInfo, need: string): boolean {
   const traits = protocolTraits(p) as Set<string>;
   if (need.startsWith("no-")) return isMultipoint(p) && !traits.has(need.slice(3));
   return traits.has(need);
+}
+
+/** The protocol needs (traits and "no-" traits) that an entry does not meet. */
+export function unmetNeeds(p: ProtocolInfo, needs: readonly string[]): string[] {
+  return needs.filter((n) => !protocolMeets(p, n));
 }
 
 export function isDriverCapability(need: string): need is DriverCapability {

@@ -214,9 +214,23 @@ export interface DriverFault {
   reason: string;
 }
 
-export interface Driver {
+/**
+ * An implementation under test: Winsock calls, nothing else. Peers, faults and time are the
+ * testbed's (see Testbed below). A driver that brings a simulated network of its own (the
+ * simulator, or an agent speaking the driver protocol's testbed methods) also carries the
+ * TestbedCalls; the harness wraps them in a simulated Testbed (drivers/testbed/).
+ */
+export interface Driver extends Partial<TestbedCalls> {
   readonly name: string;
+  /** What the implementation offers; a simulated testbed's capabilities are listed here too. */
   readonly capabilities: ReadonlySet<DriverCapability>;
+  /**
+   * "real": the implementation runs on this machine's own network stack (native, Wine, an agent
+   * whose hello says testbed "real"), so its peers and faults are real sockets and real network
+   * conditions that the harness makes (drivers/testbed/real.ts). Absent: the driver's own
+   * TestbedCalls are the testbed.
+   */
+  readonly network?: "real";
   /** What is under test (product, version, OS), for reports and certification bundles. */
   readonly implementation?: Readonly<Record<string, string>>;
   /** Set once an out-of-process implementation hung or died; every later call fails at once. */
@@ -258,7 +272,20 @@ export interface Driver {
   /** WSACancelBlockingCall on the host ("winsock11-blocking"). */
   cancelBlockingCall(host: string): Promise<Result>;
 
-  // --- The testbed around the implementation.
+  /** Sockets the driver still holds open, for the after-scenario leak check. */
+  openSockets(): Promise<Sock[]>;
+  /** Ends everything: closes sockets, cleans up hosts, frees resources. */
+  dispose(): Promise<void>;
+}
+
+/** What the testbed can make: the testbed words of `@needs:` tags (drivers/capabilities.ts). */
+export type TestbedCapability = Extract<
+  DriverCapability,
+  "scripted-peers" | "session-members" | "network-down" | "unreachable-peers" | "out-of-buffers" | "virtual-clock"
+>;
+
+/** The calls that make peers, faults and time. */
+export interface TestbedCalls {
   /** The IPv4 address applications on `host` bind to (dotted quad). */
   hostAddress(host: string): Promise<string>;
   /** A remote party with a programmed answer; returns its encoded sockaddr. */
@@ -278,9 +305,19 @@ export interface Driver {
   injectFault(host: string, fault: Fault, on: boolean): Promise<void>;
   /** Lets `ms` of (virtual or real) time pass, delivering whatever falls due. */
   advance(ms: number): Promise<void>;
-  /** Sockets the driver still holds open, for the after-scenario leak check. */
-  openSockets(): Promise<Sock[]>;
-  /** Ends everything: closes sockets, cleans up hosts, frees resources. */
+}
+
+/**
+ * Peers, faults and time around the implementation under test: not part of it. "simulated": a
+ * model's own network (the simulator, or an agent's testbed methods); "real": ordinary sockets
+ * and network conditions of the machine the implementation runs on.
+ */
+export interface Testbed extends TestbedCalls {
+  readonly kind: "simulated" | "real";
+  readonly capabilities: ReadonlySet<TestbedCapability>;
+  /** Why a capability is missing, for UNSUPPORTED reasons (absent: it is offered, or no reason is known). */
+  whyNot(capability: TestbedCapability): string | undefined;
+  /** Closes the testbed's own sockets and undoes the conditions it made. */
   dispose(): Promise<void>;
 }
 

@@ -30,7 +30,7 @@ const FACTORIES: Record<string, { describe: string; create: Factory }> = {
       if (process.platform !== "win32") throw new Error("the native driver needs Windows; on Linux, --driver wine runs it under Wine");
       const remote = await import("./remote/remote-driver");
       const agent = `"${process.execPath}" "${BIN}" agent --driver native-host${providerFlag(s)}`;
-      return remote.connectRemote({ ...remote.parseRemoteOptions(s.options), agent }, s.edition);
+      return remote.connectRemote({ ...remote.parseRemoteOptions(s.options), agent, network: "real" }, s.edition);
     },
   },
   wine: {
@@ -40,7 +40,7 @@ const FACTORIES: Record<string, { describe: string; create: Factory }> = {
       wine.checkWineLane();
       const remote = await import("./remote/remote-driver");
       const launch = `"${wine.WINE_NODE}" "${BIN}" agent --driver native-host --listen 127.0.0.1:0 --ready-file "{readyFile}"${providerFlag(s)}`;
-      return remote.connectRemote({ startTimeoutMs: 120_000, callTimeoutMs: 60_000, ...remote.parseRemoteOptions(s.options), launch }, s.edition);
+      return remote.connectRemote({ startTimeoutMs: 120_000, callTimeoutMs: 60_000, ...remote.parseRemoteOptions(s.options), launch, network: "real" }, s.edition);
     },
   },
   "native-host": {

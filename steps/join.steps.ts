@@ -20,15 +20,15 @@ When("{string} joins with:", async function (this: JoinLeafWorld, socket: string
 
 When("{string} starts joining {string}", async function (this: JoinLeafWorld, socket: string, target: string) {
   this.startJoin(socket, await this.joinArgs(target));
-  await this.driver.advance(0); // the request is on its way; the call has not returned
+  await this.testbed.advance(0); // the request is on its way; the call has not returned
 });
 
 When("the network settles", async function (this: JoinLeafWorld) {
-  await this.driver.advance(SETTLE_MS);
+  await this.testbed.advance(SETTLE_MS);
 });
 
 When("{int} seconds pass", async function (this: JoinLeafWorld, seconds: number) {
-  await this.driver.advance(seconds * 1000);
+  await this.testbed.advance(seconds * 1000);
 });
 
 When("the application cancels the blocking call", async function (this: JoinLeafWorld) {

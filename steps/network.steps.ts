@@ -92,19 +92,19 @@ When("{string} rejects the waiting leaf with WSAAccept", async function (this: J
 });
 
 When(/^peer "([^"]+)" asks to join "([^"]+)"(?: with (\d+) bytes of caller data)?$/, async function (this: JoinLeafWorld, peer, root, n) {
-  await this.driver.peerRequestJoin(peer, await this.addressOf(root), n ? patternBytes(Number(n)) : null);
+  await this.testbed.peerRequestJoin(peer, await this.addressOf(root), n ? patternBytes(Number(n)) : null);
 });
 
 When("peer {string} leaves", async function (this: JoinLeafWorld, peer: string) {
-  await this.driver.peerLeave(peer);
+  await this.testbed.peerLeave(peer);
 });
 
 When("peer {string} sends {int} bytes", async function (this: JoinLeafWorld, peer: string, n: number) {
-  await this.driver.peerSend(peer, patternBytes(n, CALLEE_SEED));
+  await this.testbed.peerSend(peer, patternBytes(n, CALLEE_SEED));
 });
 
 When("peer {string} sends {int} bytes over its side chat", async function (this: JoinLeafWorld, peer: string, n: number) {
-  await this.driver.peerSend(peer, patternBytes(n, CALLEE_SEED), true);
+  await this.testbed.peerSend(peer, patternBytes(n, CALLEE_SEED), true);
 });
 
 When("{string} sends {int} bytes", async function (this: JoinLeafWorld, name: string, n: number) {
@@ -123,44 +123,44 @@ Then("{string} has nothing to receive", async function (this: JoinLeafWorld, nam
 });
 
 Then(/^peer "([^"]+)" received (\d+) bytes of caller data$/, async function (this: JoinLeafWorld, peer, n) {
-  const log = await this.driver.peerLog(peer);
+  const log = await this.testbed.peerLog(peer);
   assert.ok(log.joinRequests > 0, `peer "${peer}" never saw a join request`);
   assert.equal(log.lastCallerData, patternBytes(Number(n)), `peer "${peer}" got caller data ${log.lastCallerData ?? "(none)"}`);
 });
 
 Then("peer {string} received no caller data", async function (this: JoinLeafWorld, peer: string) {
-  const log = await this.driver.peerLog(peer);
+  const log = await this.testbed.peerLog(peer);
   assert.ok(log.joinRequests > 0, `peer "${peer}" never saw a join request`);
   assert.equal(log.lastCallerData, null, `peer "${peer}" got caller data ${log.lastCallerData}`);
 });
 
 Then(/^peer "([^"]+)" (is|is not) a member$/, async function (this: JoinLeafWorld, peer, is) {
-  const log = await this.driver.peerLog(peer);
+  const log = await this.testbed.peerLog(peer);
   assert.equal(log.member, is === "is", `peer "${peer}" ${log.member ? "is" : "is not"} a member`);
 });
 
 Then("peer {string} saw the connection close", async function (this: JoinLeafWorld, peer: string) {
-  assert.ok((await this.driver.peerLog(peer)).sawClose, `peer "${peer}" was not told the connection closed`);
+  assert.ok((await this.testbed.peerLog(peer)).sawClose, `peer "${peer}" was not told the connection closed`);
 });
 
 Then("peer {string} received {int} bytes", async function (this: JoinLeafWorld, peer: string, n: number) {
-  const log = await this.driver.peerLog(peer);
+  const log = await this.testbed.peerLog(peer);
   assert.ok(log.received.includes(patternBytes(n)), `peer "${peer}" received ${JSON.stringify(log.received)}`);
 });
 
 Then("peer {string} received nothing", async function (this: JoinLeafWorld, peer: string) {
-  const log = await this.driver.peerLog(peer);
+  const log = await this.testbed.peerLog(peer);
   assert.deepEqual(log.received, [], `peer "${peer}" received ${JSON.stringify(log.received)}`);
 });
 
 Then(/^peer "([^"]+)" was signalled (?:a sending token rate of (\d+)|(no) (?:QOS|sending token rate))$/, async function (this: JoinLeafWorld, peer, rate, none) {
-  const log = await this.driver.peerLog(peer);
+  const log = await this.testbed.peerLog(peer);
   assert.ok(log.joinRequests > 0, `peer "${peer}" never saw a join request`);
   const want = none ? null : Number(rate);
   assert.equal(log.lastQosTokenRate, want, `peer "${peer}" was signalled ${log.lastQosTokenRate === null ? "no QOS" : `a sending token rate of ${log.lastQosTokenRate}`}`);
 });
 
 Then("peer {string} saw {int} join request(s)", async function (this: JoinLeafWorld, peer: string, n: number) {
-  const log = await this.driver.peerLog(peer);
+  const log = await this.testbed.peerLog(peer);
   assert.equal(log.joinRequests, n, `peer "${peer}" saw ${log.joinRequests} join requests`);
 });

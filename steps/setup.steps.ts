@@ -48,16 +48,16 @@ Given(
       answer: answer === "accepts joins" ? ("accept" as const) : answer === "refuses joins" ? ("refuse" as const) : ("silent" as const),
       calleeData: calleeBytes ? patternBytes(Number(calleeBytes), CALLEE_SEED) : undefined,
     };
-    this.peers.set(name, await this.expectOk(`defining peer "${name}"`, await this.driver.definePeer(name, behaviour)));
+    this.peers.set(name, await this.expectOk(`defining peer "${name}"`, await this.testbed.definePeer(name, behaviour)));
   },
 );
 
 Given("a peer {string} on a network with no route", async function (this: JoinLeafWorld, name: string) {
-  this.peers.set(name, await this.expectOk(`defining peer "${name}"`, await this.driver.definePeer(name, { answer: "unreachable" })));
+  this.peers.set(name, await this.expectOk(`defining peer "${name}"`, await this.testbed.definePeer(name, { answer: "unreachable" })));
 });
 
 Given("a multipoint session {string}", async function (this: JoinLeafWorld, name: string) {
-  this.peers.set(name, await this.expectOk(`defining session "${name}"`, await this.driver.definePeer(name, { answer: "session" })));
+  this.peers.set(name, await this.expectOk(`defining session "${name}"`, await this.testbed.definePeer(name, { answer: "session" })));
 });
 
 Given("the network subsystem has failed", async function (this: JoinLeafWorld) {

@@ -13,9 +13,11 @@ import type {
   Qos,
   Result,
   Sock,
+  Testbed,
 } from "../drivers/driver";
-import { isDriverCapability, protocolMeets, protocolTraits } from "../drivers/capabilities";
+import { isDriverCapability, isTestbedCapability, protocolTraits, unmetNeeds } from "../drivers/capabilities";
 import { createDriver } from "../drivers/index";
+import { testbedFor } from "../drivers/testbed/index";
 import { encodeSockAddr, inet, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from "../drivers/sockaddr";
 import type { Edition } from "../drivers/simulator/simulator";
 import { AF_INET6,
@@ -73,6 +75,8 @@ export const SETTLE_MS = 1_000;
 
 export class JoinLeafWorld extends World<RunParameters> {
   driver!: Driver;
+  /** Peers, faults and time: the driver's simulated ones, or the machine's real network. */
+  testbed!: Testbed;
   protocol!: ProtocolInfo;
   readonly sockets = new Map<string, NamedSocket>();
   readonly peers = new Map<string, Hex>();
@@ -99,13 +103,22 @@ export class JoinLeafWorld extends World<RunParameters> {
       edition: this.parameters.edition,
       options: this.parameters.driverOptions,
     });
-    const missing = needs.filter((n) => isDriverCapability(n) && !this.driver.capabilities.has(n));
-    if (missing.length) return `driver "${this.driver.name}" lacks ${missing.join(", ")}`;
+    this.testbed = testbedFor(this.driver);
+    const reasons: string[] = [];
+    // The testbed's words come from the testbed, the others from the implementation.
+    const offered = (n: string) => (isTestbedCapability(n) ? this.testbed.capabilities.has(n) : this.driver.capabilities.has(n as never));
+    const missing = needs.filter((n) => isDriverCapability(n) && !offered(n));
+    if (missing.length) {
+      const why = missing.map((n) => (isTestbedCapability(n) ? this.testbed.whyNot(n) : undefined)).filter((w): w is string => !!w);
+      reasons.push(`driver "${this.driver.name}" lacks ${missing.join(", ")}${why.length ? ` (${[...new Set(why)].join("; ")})` : ""}`);
+    }
     const protocolNeeds = needs.filter((n) => !isDriverCapability(n));
     const protocols = await this.driver.protocols();
-    const fit = protocols.find((p) => protocolNeeds.every((n) => protocolMeets(p, n)));
-    if (!fit) return `no protocol entry of driver "${this.driver.name}" offers ${protocolNeeds.join(" + ") || "multipoint"}`;
-    this.protocol = fit;
+    const fit = protocols.find((p) => unmetNeeds(p, protocolNeeds).length === 0);
+    if (!fit) reasons.push(noEntryReason(this.driver.name, protocols, protocolNeeds));
+    // Every missing capability and trait is named, not only the first.
+    if (reasons.length) return reasons.join("; ");
+    this.protocol = fit as ProtocolInfo;
     await this.expectOk("WSAStartup", await this.driver.startup(DEFAULT_HOST));
     return null;
   }
@@ -233,14 +246,14 @@ export class JoinLeafWorld extends World<RunParameters> {
     if (!blocking) return call;
     let settled = false;
     const watched = call.finally(() => (settled = true));
-    const virtual = this.driver.capabilities.has("virtual-clock");
+    const virtual = this.testbed.capabilities.has("virtual-clock");
     const step = virtual ? 100 : 50;
     const budget = virtual ? 120_000 : 60_000;
     for (let waited = 0; ; waited += step) {
       await new Promise((r) => setImmediate(r));
       if (settled) return watched;
       if (waited >= budget) throw new Error(`${what} did not return within ${budget} ms`);
-      await this.driver.advance(step);
+      await this.testbed.advance(step);
     }
   }
 
@@ -319,30 +332,44 @@ export class JoinLeafWorld extends World<RunParameters> {
     return result.ok ? `success (${JSON.stringify(result.value)})` : `${errorName(result.error)} (${result.error})`;
   }
 
-  /** Closes everything the scenario made, then asks the driver what it still holds. */
   async injectFault(host: string, fault: Fault): Promise<void> {
-    await this.driver.injectFault(host, fault, true);
+    await this.testbed.injectFault(host, fault, true);
     this.faults.push({ host, fault });
   }
 
+  /** Closes everything the scenario made, then asks the driver what it still holds. */
   async closeAll(): Promise<Sock[]> {
     if (!this.driver) return [];
-    for (const { host, fault } of this.faults.splice(0)) await this.driver.injectFault(host, fault, false);
-    for (const sock of new Set([...this.sockets.values()].map((s) => s.sock))) await this.driver.closesocket(sock);
-    const leftover = await this.driver.openSockets();
-    await this.driver.dispose();
-    return leftover;
+    try {
+      for (const { host, fault } of this.faults.splice(0)) await this.testbed?.injectFault(host, fault, false);
+      for (const sock of new Set([...this.sockets.values()].map((s) => s.sock))) await this.driver.closesocket(sock);
+      const leftover = await this.driver.openSockets();
+      await this.driver.dispose();
+      return leftover;
+    } finally {
+      await this.testbed?.dispose();
+    }
   }
 
   /** A sockaddr on the socket's own host: its address, or the wildcard, with `port`. */
   async localName(name: string, port: number, wildcard: boolean): Promise<Hex> {
-    const address = wildcard ? "0.0.0.0" : await this.driver.hostAddress(this.socket(name).host);
+    const address = wildcard ? "0.0.0.0" : await this.testbed.hostAddress(this.socket(name).host);
     return encodeSockAddr(inet(address, port));
   }
 }
 
 /** Peers answer with bytes of this seed, so their data never looks like the caller's. */
 export const CALLEE_SEED = 0x40;
+
+/** Why no protocol entry fits: the needs no entry meets, and what the closest entry lacks. */
+function noEntryReason(driver: string, protocols: ProtocolInfo[], needs: string[]): string {
+  const all = needs.join(" + ") || "multipoint";
+  const scored = protocols.map((p) => ({ p, unmet: needs.length ? unmetNeeds(p, needs) : ["multipoint"] }));
+  scored.sort((a, b) => a.unmet.length - b.unmet.length);
+  const closest = scored[0];
+  if (!closest) return `driver "${driver}" has no protocol entry (it needs ${all})`;
+  return `no protocol entry of driver "${driver}" offers ${all} (closest, ${closest.p.id}, lacks ${closest.unmet.join(", ")})`;
+}
 
 /** Deterministic bytes for "N bytes of data": 0x01, 0x02, ... so truncation and shifts show. */
 export function patternBytes(n: number, seed = 1): Hex {

@@ -79,6 +79,8 @@ export interface HelloResult {
   implementation: Record<string, string>;
   capabilities: string[];
   protocols: unknown[];
+  /** "real": the agent fronts a real stack on the harness's machine; the harness brings real peers and faults. */
+  testbed?: "real";
 }
 
 export interface ResetParams {

@@ -8,7 +8,7 @@ import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import type { Driver, DriverCapability, DriverFault, ProtocolInfo, Sock } from "../driver";
+import type { Driver, DriverCapability, DriverFault, ProtocolInfo, Sock, TestbedCalls } from "../driver";
 import { fail } from "../driver";
 import type { Edition } from "../simulator/simulator";
 import { ERRORS } from "../winsock";
@@ -36,6 +36,8 @@ export interface RemoteOptions {
   callTimeoutMs?: number;
   /** Longest an agent may take to start and greet. */
   startTimeoutMs?: number;
+  /** The implementation behind the agent runs on this machine's real network (native, wine), whatever its hello says. */
+  network?: "real";
 }
 
 export class DriverFaultError extends Error {
@@ -295,16 +297,20 @@ export function closeAllConnections(): void {
   failedStarts.clear();
 }
 
-export interface RemoteDriver extends Driver {}
+/** Every testbed call is forwarded too; whether the harness uses them is the testbed's choice. */
+export interface RemoteDriver extends Omit<Driver, keyof TestbedCalls>, TestbedCalls {}
 
 /** Each contract method forwards to the agent; the class adds the lifecycle around them. */
 export class RemoteDriver {
   readonly name: string;
   readonly capabilities: ReadonlySet<DriverCapability>;
   readonly implementation: Readonly<Record<string, string>>;
+  /** "real" when the agent's hello says testbed "real" (it fronts a real stack on this machine). */
+  readonly network?: "real";
 
-  constructor(private readonly conn: Connection) {
+  constructor(private readonly conn: Connection, network?: "real") {
     this.name = `remote:${conn.hello.driver}`;
+    this.network = network ?? (conn.hello.testbed === "real" ? "real" : undefined);
     this.capabilities = new Set(conn.hello.capabilities as DriverCapability[]);
     this.implementation = conn.hello.implementation;
   }
@@ -334,7 +340,7 @@ for (const method of Object.keys(METHODS) as MethodName[]) {
 export async function connectRemote(o: RemoteOptions, edition: Edition): Promise<RemoteDriver> {
   const conn = await connectionFor(o);
   await conn.call("reset", { edition });
-  return new RemoteDriver(conn);
+  return new RemoteDriver(conn, o.network);
 }
 
 export function parseRemoteOptions(options: Record<string, string> = {}): RemoteOptions {
