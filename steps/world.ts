@@ -368,7 +368,8 @@ function noEntryReason(driver: string, protocols: ProtocolInfo[], needs: string[
   scored.sort((a, b) => a.unmet.length - b.unmet.length);
   const closest = scored[0];
   if (!closest) return `driver "${driver}" has no protocol entry (it needs ${all})`;
-  return `no protocol entry of driver "${driver}" offers ${all} (closest, ${closest.p.id}, lacks ${closest.unmet.join(", ")})`;
+  const lacking = closest.unmet.join(" + ");
+  return `no protocol entry of driver "${driver}" offers ${all}${lacking === all ? "" : ` (the closest, ${closest.p.id}, lacks ${lacking})`}`;
 }
 
 /** Deterministic bytes for "N bytes of data": 0x01, 0x02, ... so truncation and shifts show. */

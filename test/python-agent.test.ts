@@ -1,13 +1,17 @@
-// The Python example agent (examples/python-agent/agent.py), written from docs/driver-protocol.md
-// alone, runs a small slice of the suite through the real command line: the run completes, the
-// scenarios it cannot support are UNSUPPORTED, the ones it runs fail honestly with the Winsock
-// error it answers (WSAEOPNOTSUPP), and nothing ends as TIMEOUT or CRASH.
+// The Python example agents run the suite through the real command line.
+// - python-null (examples/python-agent/agent.py), written from docs/driver-protocol.md alone, runs
+//   a small slice: the scenarios it cannot support are UNSUPPORTED, the ones it runs fail honestly
+//   with the Winsock error it answers (WSAEOPNOTSUPP), and nothing ends as TIMEOUT or CRASH.
+// - python-udp (examples/python-agent/udp_agent.py), Linux UDP sockets behind WSAJoinLeaf, runs
+//   the whole suite inside a network namespace of its own (scripts/netns.sh) with the real
+//   testbed: the multicast scenarios that need only real peers and conditions pass.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
+import { canMakeNamespace } from "../drivers/testbed/netns";
 
 const ROOT = path.join(__dirname, "..");
 const RUN = "python-null";
@@ -66,3 +70,92 @@ test(
     if (code === 1) assert.ok(failures.length > 0, `exit code 1 comes with failed steps\n${output}`);
   },
 );
+
+/** Every scenario's outcome in a run's messages: PASSED, FAILED or a status note (UNSUPPORTED...). */
+function outcomes(file: string): Map<string, { status: string; reason?: string }> {
+  const envelopes = readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  const pickles = new Map<string, string>();
+  const cases = new Map<string, string>();
+  const started = new Map<string, string>();
+  for (const e of envelopes) {
+    if (e.pickle) pickles.set(e.pickle.id, e.pickle.name);
+    if (e.testCase) cases.set(e.testCase.id, e.testCase.pickleId);
+    if (e.testCaseStarted) started.set(e.testCaseStarted.id, e.testCaseStarted.testCaseId);
+  }
+  const out = new Map<string, { status: string; reason?: string }>();
+  const of = (startedId: string) => pickles.get(cases.get(started.get(startedId) ?? "") ?? "") ?? startedId;
+  for (const e of envelopes) {
+    const f = e.testStepFinished;
+    if (f) {
+      const name = of(f.testCaseStartedId);
+      const now = out.get(name)?.status;
+      const s = f.testStepResult.status as string;
+      if (now === undefined || (now === "PASSED" && s !== "PASSED")) out.set(name, { status: s === "SKIPPED" ? now ?? "SKIPPED" : s });
+    }
+    if (e.attachment?.mediaType === STATUS_MEDIA_TYPE) {
+      const note = JSON.parse(e.attachment.body as string) as { status: string; reason: string };
+      out.set(of(e.attachment.testCaseStartedId), note);
+    }
+  }
+  return out;
+}
+
+const namespace = canMakeNamespace();
+const NETNS = path.join(ROOT, "scripts", "netns.sh");
+const netnsNames = () => (existsSync("/run/netns") ? readdirSync("/run/netns").filter((n) => n.startsWith("joinleaf-")) : []);
+
+test(
+  "python-udp runs the multicast scenarios over loopback with the real testbed, inside a namespace of its own",
+  {
+    skip: !python ? "python3 is not installed" : namespace !== true ? `no network namespace can be made here: ${namespace}` : false,
+    timeout: 300_000,
+  },
+  async () => {
+    const reports = mkdtempSync(path.join(tmpdir(), "joinleaf-python-udp-"));
+    const before = netnsNames();
+    try {
+      const args = [
+        process.execPath, path.join(ROOT, "bin", "joinleaf.js"), "conformance",
+        "--driver", "remote", "--agent", "python3 examples/python-agent/udp_agent.py",
+        "--run", "python-udp", "--quiet", "--call-timeout", "20000",
+      ];
+      const child = spawn(NETNS, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, JOINLEAF_REPORTS: reports } });
+      let output = "";
+      child.stdout.on("data", (d) => (output += d));
+      child.stderr.on("data", (d) => (output += d));
+      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      assert.ok(code === 0 || code === 1, `the run ended with exit code ${code}\n${output}`);
+      assert.deepEqual(netnsNames(), before, "the namespace was deleted afterwards");
+
+      const results = outcomes(path.join(reports, "python-udp", "messages.ndjson"));
+      const faults = [...results].filter(([, r]) => r.status === "TIMEOUT" || r.status === "CRASH");
+      assert.deepEqual(faults, [], `no scenario ended as TIMEOUT or CRASH\n${output}`);
+      // Each through a different part of the real testbed: session members that receive and send,
+      // the interface going down, the implementation's own error mapping and events.
+      for (const name of [
+        "A sender-only member talks and does not listen",
+        "A receiver-only member listens and does not talk",
+        "A member that both talks and listens",
+        "The network subsystem fails before the join",
+        "A leaf offers caller data to a multicast session",
+        "A leaf registered through WSAEventSelect is told when its join is over",
+        "Two implicitly bound sockets get different local addresses",
+      ]) {
+        assert.equal(results.get(name)?.status, "PASSED", `"${name}" passes (${JSON.stringify(results.get(name))})\n${output}`);
+      }
+      const unsupported = [...results.values()].filter((r) => r.status === "UNSUPPORTED");
+      assert.ok(unsupported.length > 0, "scenarios that need scripted peers or a rooted protocol are UNSUPPORTED");
+      for (const r of unsupported) assert.doesNotMatch(r.reason ?? "", /session-members|network-down|unreachable-peers/, `the real testbed offers what it claims: ${r.reason}`);
+    } finally {
+      rmSync(reports, { recursive: true, force: true });
+    }
+  },
+);
+
+test("outside the project's namespace python-udp refuses to start, with the reason, and sends nothing", { skip: python ? false : "python3 is not installed", timeout: 30_000 }, () => {
+  const env = { ...process.env };
+  delete env.JOINLEAF_NETNS;
+  const r = spawnSync("python3", [path.join(ROOT, "examples", "python-agent", "udp_agent.py")], { input: "", env, encoding: "utf8" });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^python-udp: not inside a network namespace of the project's own; .*scripts\/netns\.sh/);
+});

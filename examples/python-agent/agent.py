@@ -23,6 +23,7 @@ for a real implementation must stay responsive while a blocking call runs (secti
 import json
 import platform
 import sys
+import threading
 import time
 
 PROTOCOL_NAME = "joinleaf-driver"
@@ -130,6 +131,13 @@ class ProtocolError(Exception):
 
 class NullDriver:
     """The driver state of one session: started hosts, open descriptors, callee buffers."""
+
+    # What hello says about this driver (udp_agent.py's driver says its own).
+    NAME = "python-null"
+    PRODUCT = "python-null example agent (no multipoint provider)"
+    CAPABILITIES = []
+    TESTBED = None  # None: this agent's own testbed methods; "real": the harness brings real peers
+    NOT_OFFERED = NOT_OFFERED
 
     def __init__(self):
         self.started = set()  # host names with a WSAStartup in force
@@ -241,10 +249,11 @@ class NullDriver:
 class Session:
     """One harness connection: hello first, then calls on a driver that reset renews."""
 
-    def __init__(self, write):
+    def __init__(self, write, driver_class=NullDriver):
         self.write = write
         self.greeted = False
-        self.driver = NullDriver()
+        self.driver_class = driver_class
+        self.driver = driver_class()
 
     def reply(self, message):
         text = json.dumps(message, separators=(",", ":"))
@@ -290,7 +299,7 @@ class Session:
             if edition not in (None, "current", "legacy"):
                 raise ProtocolError("invalid-params", "edition must be current or legacy")
             self.driver.dispose()  # this agent implements no edition-dependent behaviour
-            self.driver = NullDriver()
+            self.driver = self.driver_class()
             return None
         if method not in METHODS:
             raise ProtocolError("unknown-method", 'no method "%s"' % method)
@@ -307,8 +316,9 @@ class Session:
                 args.append(None)
             else:
                 raise ProtocolError("invalid-params", '"%s" needs parameter "%s"' % (method, name))
-        if method in NOT_OFFERED:
-            raise ProtocolError("driver-error", '"%s" is not offered: this agent does not claim "%s"' % (method, NOT_OFFERED[method]))
+        not_offered = self.driver.NOT_OFFERED
+        if method in not_offered:
+            raise ProtocolError("driver-error", '"%s" is not offered: this agent does not claim "%s"' % (method, not_offered[method]))
         return getattr(self.driver, method)(*args)
 
     def hello(self, params):
@@ -320,28 +330,33 @@ class Session:
             raise ProtocolError("version-mismatch", "this agent speaks version 1 only")
         # Over stdio no token is needed; one sent anyway is ignored.
         self.greeted = True
-        return {
+        answer = {
             "protocol": PROTOCOL_NAME,
             "version": max(common),
-            "driver": "python-null",
+            "driver": self.driver.NAME,
             "implementation": {
-                "product": "python-null example agent (no multipoint provider)",
+                "product": self.driver.PRODUCT,
                 "python": platform.python_version(),
                 "platform": sys.platform,
             },
-            "capabilities": [],
+            "capabilities": list(self.driver.CAPABILITIES),
             "protocols": self.driver.protocols(),
         }
+        if self.driver.TESTBED:
+            answer["testbed"] = self.driver.TESTBED
+        return answer
 
 
-def serve_stdio():
+def serve_stdio(driver_class=NullDriver):
     out = sys.stdout
+    lock = threading.Lock()
 
     def write(text):
-        out.write(text)
-        out.flush()  # one response per line, sent at once
+        with lock:  # one response per line, whole, whichever thread answers
+            out.write(text)
+            out.flush()
 
-    session = Session(write)
+    session = Session(write, driver_class)
     stdin = sys.stdin.buffer
     pending = b""
     discarding = False

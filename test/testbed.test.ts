@@ -1,0 +1,51 @@
+// The testbed beside the driver: the simulated kind forwards to the driver's own peers, faults
+// and clock; the real kind offers nothing outside the project's network namespace and says why.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { decodeSockAddr } from "../drivers/sockaddr";
+import { Simulator } from "../drivers/simulator/simulator";
+import { RealTestbed, SimulatedTestbed, testbedFor } from "../drivers/testbed/index";
+import { TESTBED_CAPABILITIES } from "../drivers/capabilities";
+
+test("the simulator's testbed is simulated and carries exactly the testbed words of its capabilities", async () => {
+  const sim = new Simulator({ edition: "current" });
+  const tb = testbedFor(sim);
+  assert.ok(tb instanceof SimulatedTestbed);
+  assert.equal(tb.kind, "simulated");
+  assert.deepEqual([...tb.capabilities].sort(), [...sim.capabilities].filter((c) => (TESTBED_CAPABILITIES as readonly string[]).includes(c)).sort());
+  assert.ok(!tb.capabilities.has("several-hosts" as never), "several-hosts is the implementation's, not the testbed's");
+  const session = await tb.definePeer("group", { answer: "session" });
+  assert.ok(session.ok);
+  assert.equal((await tb.peerLog("group")).member, true);
+  await sim.dispose();
+});
+
+test("a driver on the real network gets the real testbed", () => {
+  const real = { ...new Simulator({ edition: "current" }), network: "real" as const };
+  assert.ok(testbedFor(real as never) instanceof RealTestbed);
+});
+
+test(
+  "outside the project's namespace the real testbed offers no capability, names the reason, and joins no group",
+  { skip: process.env.JOINLEAF_NETNS ? "this process runs inside a project namespace" : false },
+  async () => {
+    const tb = new RealTestbed();
+    assert.equal(tb.kind, "real");
+    assert.deepEqual([...tb.capabilities], []);
+    for (const c of ["session-members", "network-down", "unreachable-peers"] as const) assert.match(tb.whyNot(c) ?? "", /scripts\/netns\.sh/);
+    assert.match(tb.whyNot("scripted-peers") ?? "", /rooted joins on command/);
+    const session = await tb.definePeer("group", { answer: "session" });
+    assert.ok(session.ok);
+    const address = decodeSockAddr(session.value);
+    assert.match(address?.address ?? "", /^239\.255\.77\.\d+$/, "a session is an administratively scoped group");
+    assert.deepEqual(await tb.definePeer("group", { answer: "session" }), { ok: false, error: 10048 }, "a name is defined once");
+    await assert.rejects(tb.peerLog("group"), /session-members/);
+    await assert.rejects(tb.peerSend("group", "00"), /session-members/);
+    await assert.rejects(tb.definePeer("B", { answer: "accept" }), /scripted-peers/);
+    await assert.rejects(tb.definePeer("U", { answer: "unreachable" }), /unreachable-peers/);
+    await assert.rejects(tb.injectFault("local", "network-down", true), /network-down/);
+    await assert.rejects(tb.injectFault("local", "no-buffers", true), /out-of-buffers/);
+    assert.equal(await tb.hostAddress("local"), "127.0.0.1");
+    await tb.dispose();
+  },
+);
