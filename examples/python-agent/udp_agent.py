@@ -204,7 +204,12 @@ class Sock:
         self.os.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 0)
         self.os.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
         self.os.setsockopt(socket.IPPROTO_IP, IP_MULTICAST_ALL, 0)
+        # Address sharing follows Winsock's rules, not Linux's (see UdpDriver.bind): the OS socket
+        # always allows reuse, and `reuse` is what the application asked with SO_REUSEADDR.
+        self.os.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.reuse = False
         self.bound = False
+        self.name = None  # (address, port) the application bound it to
         # A session's datagrams go to the group's port, while the socket's own local address is
         # unique (an ephemeral port when the join binds it). So a receiving member gets a second
         # OS socket, bound to the group address and port, that only receives for it.
@@ -239,15 +244,16 @@ class Sock:
             return False
 
     def drop_own(self):
-        """Discards this socket's own datagrams at the head of the receiver's queue."""
-        while self.receiver:
-            try:
-                _, source = self.receiver.recvfrom(65536, socket.MSG_PEEK)
-            except OSError:
-                return
-            if not self.own(source):
-                return
-            self.receiver.recvfrom(65536)
+        """Discards this socket's own datagrams at the head of its queues."""
+        for o in self.os_sockets():
+            while True:
+                try:
+                    _, source = o.recvfrom(65536, socket.MSG_PEEK)
+                except OSError:
+                    break
+                if not self.own(source):
+                    break
+                o.recvfrom(65536)
 
     def readable(self):
         self.drop_own()
@@ -359,18 +365,41 @@ class UdpDriver(agent.NullDriver):
             return fail(WSAEAFNOSUPPORT)
         if sock.bound:
             return fail(WSAEINVAL)
+        # Winsock's rule: the same address and port twice needs SO_REUSEADDR on the later socket.
+        # A wildcard address and a specific one on the same port may both be bound; the conflict
+        # shows when the wildcard one commits its address (join_group). Linux would refuse the
+        # second bind at once, so the OS sockets all allow reuse and the rule is kept here, among
+        # this agent's own sockets (other programs' sockets are not seen).
+        if port != 0 and not sock.reuse and any(o.name == (address, port) for o in self.live() if o is not sock):
+            return fail(WSAEADDRINUSE)
         try:
-            sock.os.bind((address, port))
+            if port == 0:
+                self.autobind(sock, address)
+            else:
+                sock.os.bind((address, port))
         except OSError as e:
             return fail(wsa_error(e))
         sock.bound = True
+        sock.name = (address, sock.os.getsockname()[1])
         return ok()
+
+    def live(self):
+        return [self.socks[s] for s in self.sockets]
+
+    @staticmethod
+    def autobind(sock, address):
+        """An ephemeral port of its own: reuse is off while the system picks it, so it is unique."""
+        sock.os.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 0)
+        try:
+            sock.os.bind((address, 0))
+        finally:
+            sock.os.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 
     def setReuseAddress(self, s, on):
         sock, error = self.lookup(s)
         if error:
             return fail(error)
-        sock.os.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1 if on else 0)
+        sock.reuse = bool(on)
         return ok()
 
     def setNonBlocking(self, s, on):
@@ -444,8 +473,11 @@ class UdpDriver(agent.NullDriver):
                 self.join_group(sock, address, port, a["dwFlags"])
             else:
                 # A unicast name: the socket is associated with that peer, as a UDP connect does.
+                if not sock.bound:
+                    self.autobind(sock, "0.0.0.0")
                 sock.os.connect((address, port))
                 sock.bound = True
+                sock.name = sock.name or ("0.0.0.0", sock.os.getsockname()[1])
                 sock.peer = (address, port)
         except OSError as e:
             error = wsa_error(e)
@@ -455,6 +487,10 @@ class UdpDriver(agent.NullDriver):
         return 0
 
     def join_group(self, sock, group, port, flags):
+        if sock.name and sock.name[0] == "0.0.0.0" and not sock.reuse:
+            # Committing the wildcard address: taken when a socket holds a specific one on the port.
+            if any(o.name and o.name[1] == sock.name[1] and o.name[0] != "0.0.0.0" for o in self.live() if o is not sock):
+                raise OSError(errno.EADDRINUSE, "the address is taken")
         if flags != JL_SENDER_ONLY:
             receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             try:
@@ -472,12 +508,13 @@ class UdpDriver(agent.NullDriver):
         if not sock.bound:
             # Implicit bind: unique values, the wildcard address and an ephemeral port.
             try:
-                sock.os.bind(("0.0.0.0", 0))
+                self.autobind(sock, "0.0.0.0")
             except OSError:
                 if flags != JL_SENDER_ONLY:
                     receiver.close()
                 raise
             sock.bound = True
+            sock.name = ("0.0.0.0", sock.os.getsockname()[1])
         if flags != JL_SENDER_ONLY:
             sock.receiver = receiver
         sock.joined = (group, port)
