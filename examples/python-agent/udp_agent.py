@@ -184,10 +184,13 @@ def qos_fault(qos):
     return qos is not None and buffer_fault(qos.get("providerSpecific"))
 
 
-def qos_asks_for_service(qos):
+def qos_asks_for_service(qos, flags):
+    """Whether the flowspecs of the directions the join uses ask for a service (a one-way member
+    ignores the other direction's)."""
     if qos is None:
         return False
-    for flow in (qos["sending"], qos["receiving"]):
+    flows = {JL_SENDER_ONLY: ["sending"], JL_RECEIVER_ONLY: ["receiving"]}.get(flags, ["sending", "receiving"])
+    for flow in (qos[f] for f in flows):
         if flow["tokenRate"] != NO_QOS or flow["serviceType"] not in NO_SERVICE:
             return True
     return bool(qos["providerSpecific"].get("len"))
@@ -466,8 +469,10 @@ class UdpDriver(agent.NullDriver):
             return WSAEPROTONOSUPPORT  # no connect data on this provider
         if address == "0.0.0.0":
             return WSAEADDRNOTAVAIL
-        if qos_asks_for_service(a.get("lpSQOS")) or qos_asks_for_service(a.get("lpGQOS")):
-            return WSAEOPNOTSUPP  # no QOS here: any flow asked for cannot be satisfied
+        # No QOS here: a flow asked for cannot be satisfied. lpGQOS is for the socket's group, and
+        # this provider has no socket groups, so no socket is held to it.
+        if qos_asks_for_service(a.get("lpSQOS"), a["dwFlags"]):
+            return WSAEOPNOTSUPP
         try:
             if is_multicast(address):
                 self.join_group(sock, address, port, a["dwFlags"])
