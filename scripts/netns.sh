@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # scripts/netns.sh COMMAND [ARGS...]
+# scripts/netns.sh --setup      installs iproute2 (Debian/Ubuntu, as root) when `ip` is missing
 #
 # Runs COMMAND inside a network namespace of the project's own, made for the real testbed
 # (drivers/testbed/real.ts), and deletes the namespace afterwards, also when COMMAND fails or is
@@ -20,6 +21,18 @@
 # cannot be made (with a one-line reason on stderr).
 set -euo pipefail
 
+if [ "${1:-}" = "--setup" ]; then
+  if command -v ip >/dev/null 2>&1; then
+    echo "netns: iproute2 is installed ($(ip -V))"
+  elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "netns: installing iproute2"
+    apt-get install -y -qq --no-install-recommends iproute2 >/dev/null 2>&1 ||
+      { apt-get update -qq && apt-get install -y -qq --no-install-recommends iproute2; }
+  else
+    echo "netns: iproute2's ip is missing and cannot be installed here (needs root and apt-get); the real testbed's scenarios will be UNSUPPORTED"
+  fi
+  exit 0
+fi
 if [ "$#" -eq 0 ]; then
   echo "usage: scripts/netns.sh COMMAND [ARGS...]" >&2
   exit 2

@@ -140,6 +140,8 @@ test(
         "A leaf offers caller data to a multicast session",
         "A leaf registered through WSAEventSelect is told when its join is over",
         "Two implicitly bound sockets get different local addresses",
+        "The wildcard socket joins and the host address on its port is taken",
+        "With SO_REUSEADDR the same join works",
       ]) {
         assert.equal(results.get(name)?.status, "PASSED", `"${name}" passes (${JSON.stringify(results.get(name))})\n${output}`);
       }
