@@ -56,8 +56,6 @@ cleanup() {
   ip netns del "$NS" 2>/dev/null || true
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 in_ns() { ip netns exec "$NS" "$@"; }
 
@@ -80,8 +78,15 @@ if ! err=$(make_namespace 2>&1); then
 fi
 
 export JOINLEAF_NETNS="$NS" JOINLEAF_NETNS_IF="$IF" JOINLEAF_NETNS_IF_ADDRESS="$IF_ADDRESS" JOINLEAF_NETNS_UNREACHABLE="$UNREACHABLE"
+# COMMAND runs as a child this script waits for, so that an interrupt reaches it and the
+# namespace is deleted only once nothing runs in it any more.
 set +e
-in_ns "$@"
-status=$?
-set -e
+ip netns exec "$NS" "$@" <&0 &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null' INT TERM HUP
+while :; do
+  wait "$child"
+  status=$?
+  kill -0 "$child" 2>/dev/null || break
+done
 exit "$status"
