@@ -103,7 +103,7 @@ async function look(w: JoinLeafWorld, p: Probe): Promise<Observation> {
       case "callee":
         return await w.latestCallee();
       case "peer": {
-        const log = await w.driver.peerLog(p.peer);
+        const log = await w.testbed.peerLog(p.peer);
         // How many requests went out is the provider's business (it may retransmit); that one did is not.
         return { member: log.member, asked: log.joinRequests > 0, callerData: log.lastCallerData, received: log.received, sawClose: log.sawClose };
       }
