@@ -4,8 +4,11 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
 import path from "node:path";
 
-/** The script that makes the namespace and runs a command in it. */
-export const NETNS_SCRIPT = path.join(__dirname, "..", "..", "scripts", "netns.sh");
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { PACKAGE_ROOT } = require("../../src/package-root") as typeof import("../../src/package-root");
+
+/** The script that makes the namespace and runs a command in it (shipped with the package). */
+export const NETNS_SCRIPT = path.join(PACKAGE_ROOT, "scripts", "netns.sh");
 
 export interface Namespace {
   name: string;
