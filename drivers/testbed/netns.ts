@@ -22,6 +22,7 @@ export interface Namespace {
 
 /** The project's namespace this process is in, or why it is in none. */
 export function currentNamespace(): Namespace | string {
+  if (process.platform !== "linux") return `real peers are made only inside a Linux network namespace of the project's own, and this is ${process.platform}`;
   const name = process.env.JOINLEAF_NETNS;
   if (!name) return "not inside a network namespace of the project's own (run under scripts/netns.sh, as root)";
   try {
