@@ -6,6 +6,9 @@ import { decodeSockAddr } from "../drivers/sockaddr";
 import { Simulator } from "../drivers/simulator/simulator";
 import { RealTestbed, SimulatedTestbed, testbedFor } from "../drivers/testbed/index";
 import { TESTBED_CAPABILITIES } from "../drivers/capabilities";
+import { closeAllConnections } from "../drivers/remote/remote-driver";
+import { JoinLeafWorld } from "../steps/world";
+import { spawnSync } from "node:child_process";
 
 test("the simulator's testbed is simulated and carries exactly the testbed words of its capabilities", async () => {
   const sim = new Simulator({ edition: "current" });
@@ -49,3 +52,22 @@ test(
     await tb.dispose();
   },
 );
+
+test("an UNSUPPORTED reason names every missing capability and protocol trait, not only the first", { skip: spawnSync("python3", ["--version"]).status === 0 ? false : "python3 is not installed", timeout: 60_000 }, async () => {
+  const noop = () => undefined;
+  const world = new JoinLeafWorld({
+    parameters: { driver: "remote", edition: "current", run: "t", driverOptions: { agent: "python3 examples/python-agent/agent.py" } },
+    attach: noop as never,
+    log: noop,
+    link: noop,
+  });
+  try {
+    const reason = await world.start(["scripted-peers", "network-down", "several-hosts", "rooted-control", "qos"]);
+    assert.ok(reason, "python-null offers none of these");
+    for (const word of ["scripted-peers", "network-down", "several-hosts", "rooted-control", "qos"]) assert.match(reason, new RegExp(word), `"${word}" is named: ${reason}`);
+    assert.equal(await world.start(["nonrooted-control"]), null, "what the agent offers starts");
+  } finally {
+    await world.closeAll();
+    closeAllConnections();
+  }
+});
