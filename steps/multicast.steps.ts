@@ -20,18 +20,6 @@ Given("{string} is bound to the port of session {string} on the wildcard address
   await this.expectOk(`bind("${name}")`, await this.driver.bind(this.socket(name).sock, addr, addr.length / 2));
 });
 
-// Legacy reading (nonblocking.feature): a c_leaf join that cannot finish at once fails
-// WSAEWOULDBLOCK; one that can returns s. Both are allowed; nothing else is.
-Then("the join returns the same socket or fails with WSAEWOULDBLOCK", async function (this: JoinLeafWorld) {
-  const record = this.lastJoin();
-  const outcome = await this.finishJoin(record);
-  if (outcome.result.ok) {
-    assert.equal(outcome.result.value, this.socket(record.socket).sock, "the c_leaf join returned a different descriptor");
-  } else {
-    assert.equal(errorName(outcome.result.error), "WSAEWOULDBLOCK", `WSAJoinLeaf failed with ${this.describe(outcome.result)}, neither returning s nor WSAEWOULDBLOCK`);
-  }
-});
-
 // A multicast join may finish inside the call: then the call itself reports the outcome, and an
 // FD_CONNECT that follows must agree with it. A join the call left going (legacy WSAEWOULDBLOCK)
 // must end with FD_CONNECT on s. Either way no FD_CONNECT may report an error.
