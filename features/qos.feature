@@ -36,6 +36,11 @@ Feature: Quality of service at join time
   @req:JL-013 @req:JL-080 @needs:nonrooted-control @needs:no-qos
   Rule: (IP multicast) lpSQOS is read one flowspec per direction: a provider without QOS takes best effort both ways and no service in either
 
+    Best effort asks for no guarantee, so the suite reads it as a QOS every provider can honour; a
+    controlled-load flow asks for a reservation, which a provider without QOS cannot honour
+    (WSAEOPNOTSUPP, JL-081). Neither number comes from the provider: 1000 bytes per second is any
+    rate at all, since a provider without QOS can reserve none.
+
     Scenario Outline: A leaf asks for <sending> sending and <receiving> receiving
       Given a c_leaf socket "leaf"
       And a multipoint session "group"

@@ -13,11 +13,15 @@ const SERVICETYPE_BESTEFFORT = 0x1;
 const SERVICETYPE_CONTROLLEDLOAD = 0x2;
 
 // A session member sends to the group's address and port; a leaf hears it only on that port.
+// Other members of the group on this host hold the same port, so the leaf shares it as every
+// multicast receiver does: SO_REUSEADDR first, then bind.
 Given("{string} is bound to the port of session {string} on the wildcard address", async function (this: JoinLeafWorld, name: string, session: string) {
   const group = decodeSockAddr(await this.addressOf(session));
   if (!group) throw new Error(`"${session}" has no address the harness can read`);
+  const s = this.socket(name).sock;
   const addr = encodeSockAddr(inet("0.0.0.0", group.port));
-  await this.expectOk(`bind("${name}")`, await this.driver.bind(this.socket(name).sock, addr, addr.length / 2));
+  await this.expectOk(`setsockopt("${name}", SO_REUSEADDR)`, await this.driver.setReuseAddress(s, true));
+  await this.expectOk(`bind("${name}")`, await this.driver.bind(s, addr, addr.length / 2));
 });
 
 // A multicast join may finish inside the call: then the call itself reports the outcome, and an
