@@ -188,19 +188,6 @@ Feature: Nonblocking joins
       Then "leaf" is notified of FD_CONNECT with no error
       And select says the same about "leaf" as before
 
-  @req:JL-034 @edition:current @needs:nonrooted-control
-  Rule: (current, IP multicast) select's answer about a leaf does not change when its join completes
-
-    Scenario: select says the same about a leaf before and after it joins a session
-      Given a c_leaf socket "leaf"
-      And "leaf" registers for FD_CONNECT with WSAEventSelect
-      And a multipoint session "group"
-      When "leaf" joins "group"
-      And the application notes what select says about "leaf"
-      And the network settles
-      Then the join of "leaf" ended in success, as the call or FD_CONNECT on "leaf" reports it
-      And select says the same about "leaf" as before
-
   @req:JL-036 @req:JL-103 @needs:root-initiated @needs:scripted-peers
   Rule: While a join is pending, another join on the same socket fails with WSAEALREADY
 
