@@ -34,6 +34,24 @@ Feature: lpCalleeData carries the peer's answer back
       And the callee buffer holds the peer's 16 bytes
       And nothing was written past the callee buffer
 
+  @req:JL-012 @req:JL-067 @req:JL-068 @req:JL-070 @needs:nonrooted-control @needs:no-connect-data
+  Rule: (IP multicast) No user data comes back from a multicast join: len reads 0 and nothing is written past the buffer
+
+    Scenario Outline: A leaf joins a session with a <size>-byte callee buffer
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | callee buffer | <size> bytes |
+      Then the join succeeds
+      And the callee buffer length reads 0
+      And nothing was written past the callee buffer
+
+      Examples:
+        | size |
+        | 32   |
+        | 1    |
+        | 0    |
+
   @req:JL-070 @needs:root-initiated @needs:scripted-peers
   Rule: When the peer sends nothing back, len is set to 0
 
@@ -55,6 +73,17 @@ Feature: lpCalleeData carries the peer's answer back
         | callee buffer | NULL |
       Then the join succeeds
       And peer "B" is a member
+
+  @req:JL-076 @needs:nonrooted-control
+  Rule: (IP multicast) A leaf joining with a NULL lpCalleeData joins all the same
+
+    Scenario: A leaf joins a session with no callee buffer
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | callee buffer | NULL |
+      Then the join returns the same socket
+      And "leaf" can be used
 
   @req:JL-110 @needs:root-initiated @needs:connect-data @needs:scripted-peers
   Rule: A callee buffer too small for the peer's answer fails with WSAEFAULT, and nothing is written past it
@@ -82,6 +111,17 @@ Feature: lpCalleeData carries the peer's answer back
         | callee buffer | 32 bytes |
       Then the call returned with the peer's 12 bytes in the callee buffer
 
+  @req:JL-072 @req:JL-073 @needs:nonrooted-control @needs:no-connect-data
+  Rule: (IP multicast) On a blocking leaf the callee buffer is valid, reading 0, when the call returns
+
+    Scenario: The buffer reads 0 the moment a blocking leaf join returns
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | callee buffer | 32 bytes |
+      Then the callee buffer read a length of 0 when the call returned
+      And nothing was written past the callee buffer
+
   @req:JL-071 @req:JL-074 @req:JL-075 @needs:root-initiated @needs:connect-data @needs:scripted-peers @needs:virtual-clock
   Rule: On a nonblocking socket the callee data is valid only once the join has completed, which FD_CONNECT tells
 
@@ -95,6 +135,20 @@ Feature: lpCalleeData carries the peer's answer back
       When the network settles
       Then FD_CONNECT reports the end of the join of "root" with no error
       And the callee buffer holds the peer's 12 bytes
+      And nothing was written past the callee buffer
+
+  @req:JL-071 @req:JL-074 @req:JL-075 @needs:nonrooted-control @needs:no-connect-data
+  Rule: (IP multicast) On a nonblocking leaf the callee buffer is valid, reading 0, once the join has completed
+
+    Scenario: Once a nonblocking leaf's join is over, its callee buffer reads 0
+      Given a c_leaf socket "leaf"
+      And "leaf" registers for FD_CONNECT with WSAEventSelect
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | callee buffer | 32 bytes |
+      And the network settles
+      Then the join of "leaf" ended in success, as the call or FD_CONNECT on "leaf" reports it
+      And the callee buffer length reads 0
       And nothing was written past the callee buffer
 
   @req:JL-077 @untestable

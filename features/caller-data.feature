@@ -24,6 +24,18 @@ Feature: lpCallerData goes to the peer with the join request
       Then the join succeeds
       And peer "B" received no caller data
 
+  @req:JL-066 @needs:nonrooted-control @needs:session-members
+  Rule: (IP multicast) A leaf joining with a NULL lpCallerData sends the session no user data
+
+    Scenario: The session's members get nothing from the join
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | caller data | NULL |
+      Then the join succeeds
+      When the network settles
+      Then peer "group" received nothing
+
   @req:JL-113 @needs:root-initiated @needs:connect-data @needs:scripted-peers
   Rule: Caller data longer than the provider takes fails with WSAEFAULT
 

@@ -186,6 +186,26 @@ Feature: Error codes
         | provider-specific QOS | 4 bytes |
       Then the join succeeds
 
+  @req:JL-111 @needs:nonrooted-control @needs:no-qos
+  Rule: (IP multicast) A leaf's socket QOS whose buffer is shorter than its length says fails with WSAEFAULT, on a provider without QOS too
+
+    Scenario: A best-effort lpSQOS whose provider-specific part claims 16 bytes and holds 4
+      The flowspecs ask for best effort, which any provider gives, so the short buffer is the only
+      thing wrong with the call.
+
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with flowspecs:
+        | sending               | best effort            |
+        | receiving             | best effort            |
+        | provider-specific QOS | 4 bytes declared as 16 |
+      Then the join fails with WSAEFAULT
+      When "leaf" joins "group" with flowspecs:
+        | sending               | best effort |
+        | receiving             | best effort |
+        | provider-specific QOS | NULL        |
+      Then the join succeeds
+
   @req:JL-112 @needs:root-initiated @needs:qos @needs:socket-groups @needs:scripted-peers
   Rule: A group QOS whose buffer is shorter than its length says fails with WSAEFAULT
 

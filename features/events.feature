@@ -84,6 +84,27 @@ Feature: Network events around a join
         | WSAEventSelect |
         | WSAAsyncSelect |
 
+  @req:JL-032 @req:JL-063 @req:JL-064 @edition:current @needs:nonrooted-control
+  Rule: (current, IP multicast) A leaf's join reports its outcome through the registration made on s
+
+    Scenario Outline: A leaf registered through <registration> joins a session
+      A multicast join may finish inside the call, which then reports the outcome itself. The
+      suite reads the text as asking no FD_CONNECT of such a join, and as requiring that any
+      FD_CONNECT on s agree with the call: no error for a join that succeeded.
+
+      Given a c_leaf socket "leaf"
+      And "leaf" registers for FD_CONNECT with <registration>
+      And a multipoint session "group"
+      When "leaf" joins "group"
+      And the network settles
+      Then the join of "leaf" ended in success, as the call or FD_CONNECT on "leaf" reports it
+      And "leaf" can be used
+
+      Examples:
+        | registration   |
+        | WSAEventSelect |
+        | WSAAsyncSelect |
+
   @req:JL-032 @req:JL-064 @edition:current @needs:root-initiated @needs:scripted-peers
   Rule: (current) FD_CONNECT on the original socket carries the outcome in its error code
 

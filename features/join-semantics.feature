@@ -30,6 +30,18 @@ Feature: When the returned descriptor can be used
       Then FD_CONNECT reports the end of the join of "root" with no error
       And "to B" can be used
 
+  @req:JL-039 @req:JL-040 @needs:nonrooted-control
+  Rule: (IP multicast) The descriptor a nonblocking leaf join returns is usable once the join has completed
+
+    Scenario: A nonblocking leaf can be used once its join to a session is over
+      Given a c_leaf socket "leaf"
+      And "leaf" registers for FD_CONNECT with WSAEventSelect
+      And a multipoint session "group"
+      When "leaf" joins "group"
+      And the network settles
+      Then the join of "leaf" ended in success, as the call or FD_CONNECT on "leaf" reports it
+      And "leaf" can be used
+
   @req:JL-040 @edition:current @needs:root-initiated @needs:scripted-peers
   Rule: (current) In blocking mode the descriptor is usable as soon as the call returns it
 
@@ -39,6 +51,16 @@ Feature: When the returned descriptor can be used
       When "root" joins "B"
       Then the join returns a new c_leaf socket "to B"
       And "to B" can be used
+
+  @req:JL-040 @edition:current @needs:nonrooted-control
+  Rule: (current, IP multicast) A blocking leaf join hands back a leaf socket that is usable at once
+
+    Scenario: A blocking leaf join to a session hands back a socket that is ready
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group"
+      Then the join returns the same socket
+      And "leaf" can be used
 
   @req:JL-041 @edition:current @needs:root-initiated @needs:scripted-peers @needs:virtual-clock
   Rule: (current) Closing the new descriptor while the join is pending cancels the join

@@ -15,6 +15,16 @@ Feature: Joining again
       When "leaf" joins "group" again
       Then the join fails with WSAEISCONN
 
+    Scenario: A nonblocking leaf whose join is over joins again
+      Given a c_leaf socket "leaf"
+      And "leaf" registers for FD_CONNECT with WSAEventSelect
+      And a multipoint session "group"
+      And "leaf" joins "group"
+      And the network settles
+      And the join of "leaf" ended in success, as the call or FD_CONNECT on "leaf" reports it
+      When "leaf" joins "group" again
+      Then the join fails with WSAEISCONN
+
   @req:JL-115 @needs:root-initiated @needs:scripted-peers
   Rule: The socket a root holds for one leaf is already a member and cannot join anything
 

@@ -32,6 +32,21 @@ Feature: What each parameter means
       And peer "C" is a member
       And peer "B" saw 0 join requests
 
+  @req:JL-008 @needs:nonrooted-control @needs:session-members
+  Rule: (IP multicast) name is the session the leaf joins
+
+    Scenario: Of two sessions, only the one named hears the leaf
+      Given a c_leaf socket "leaf"
+      And a multipoint session "first"
+      And a multipoint session "second"
+      And "leaf" is bound to the port of session "second" on the wildcard address
+      When "leaf" joins "second"
+      Then the join succeeds
+      When "leaf" sends 8 bytes
+      And the network settles
+      Then peer "second" received 8 bytes
+      And peer "first" received nothing
+
   @req:JL-009 @edition:legacy @untestable
   Rule: (legacy) namelen is the length of name, in no stated unit
 

@@ -33,6 +33,29 @@ Feature: Quality of service at join time
       Then the join succeeds
       And peer "B" was signalled a sending token rate of 1000
 
+  @req:JL-013 @req:JL-080 @needs:nonrooted-control @needs:no-qos
+  Rule: (IP multicast) lpSQOS is read one flowspec per direction: a provider without QOS takes best effort both ways and no service in either
+
+    Best effort asks for no guarantee, so the suite reads it as a QOS every provider can honour; a
+    controlled-load flow asks for a reservation, which a provider without QOS cannot honour
+    (WSAEOPNOTSUPP, JL-081). Neither number comes from the provider: 1000 bytes per second is any
+    rate at all, since a provider without QOS can reserve none.
+
+    Scenario Outline: A leaf asks for <sending> sending and <receiving> receiving
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with flowspecs:
+        | sending               | <sending>   |
+        | receiving             | <receiving> |
+        | provider-specific QOS | NULL        |
+      Then the join <outcome>
+
+      Examples:
+        | sending                                  | receiving                                | outcome                  |
+        | best effort                              | best effort                              | succeeds                 |
+        | controlled load at 1000 bytes per second | best effort                              | fails with WSAEOPNOTSUPP |
+        | best effort                              | controlled load at 1000 bytes per second | fails with WSAEOPNOTSUPP |
+
   @req:JL-083 @edition:legacy @needs:root-initiated @needs:qos @needs:scripted-peers
   Rule: (legacy) With no provider-specific parameters, lpSQOS->ProviderSpecific is NULL and 0
 
@@ -45,6 +68,18 @@ Feature: Quality of service at join time
         | provider-specific QOS | NULL |
       Then the join succeeds
       And the socket QOS of "root" has a sending token rate of 1000 and a receiving token rate of 1000
+
+  @req:JL-083 @edition:legacy @needs:nonrooted-control @needs:no-qos
+  Rule: (legacy, IP multicast) A leaf's lpSQOS with no provider-specific part has ProviderSpecific NULL and 0
+
+    Scenario: A best-effort lpSQOS whose provider-specific buffer is NULL with length 0
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with flowspecs:
+        | sending               | best effort |
+        | receiving             | best effort |
+        | provider-specific QOS | NULL        |
+      Then the join succeeds
 
   @req:JL-084 @edition:current @untestable
   Rule: (current) With no provider-specific parameters, "lpCalleeData" buf and len should be NULL and 0
@@ -84,6 +119,19 @@ Feature: Quality of service at join time
         | sending token rate | NULL |
       Then the join succeeds
       And peer "B" was signalled a sending token rate of 1000
+
+  @req:JL-085 @req:JL-089 @needs:nonrooted-control @needs:no-qos
+  Rule: (IP multicast) A NULL lpSQOS and a NULL lpGQOS ask for nothing, so a provider without QOS admits the join
+
+    Scenario: Asked for a flow the provider refuses; with NULL QOS pointers the leaf joins
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | sending token rate | 1000 |
+      Then the join fails with WSAEOPNOTSUPP
+      When "leaf" joins "group" with:
+        | sending token rate | NULL |
+      Then the join succeeds
 
   @req:JL-081 @req:JL-119
   Rule: QOS the provider or the socket cannot honour fails the join with WSAEOPNOTSUPP
@@ -142,6 +190,24 @@ Feature: Quality of service at join time
         | sending token rate | 5000             |
       Then the join succeeds
       And peer "B" was signalled no sending token rate
+
+  @req:JL-082 @needs:nonrooted-control @needs:no-qos
+  Rule: (IP multicast) A one-way leaf ignores the flowspec of the direction it does not use, even where the provider has no QOS
+
+    Scenario Outline: A <flags> leaf asks for <sending> sending and <receiving> receiving
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with flowspecs:
+        | dwFlags   | <flags>     |
+        | sending   | <sending>   |
+        | receiving | <receiving> |
+      Then the join <outcome>
+
+      Examples:
+        | flags            | sending                                  | receiving                                | outcome                  |
+        | JL_RECEIVER_ONLY | controlled load at 1000 bytes per second | best effort                              | succeeds                 |
+        | JL_SENDER_ONLY   | best effort                              | controlled load at 1000 bytes per second | succeeds                 |
+        | JL_BOTH          | controlled load at 1000 bytes per second | best effort                              | fails with WSAEOPNOTSUPP |
 
   @req:JL-014 @req:JL-086 @needs:root-initiated @needs:qos @needs:socket-groups @needs:scripted-peers
   Rule: lpGQOS gives the socket group one flow specification per direction, then optional provider-specific parameters
@@ -225,3 +291,13 @@ Feature: Quality of service at join time
       When "root" joins "B" with:
         | group sending token rate | 4000000000 |
       Then the join fails with WSAEOPNOTSUPP
+
+  @req:JL-090 @needs:nonrooted-control
+  Rule: (IP multicast) A leaf in no socket group is not held to its lpGQOS
+
+    Scenario: A leaf in no group asks for a group flow no link can carry, and joins
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | group sending token rate | 4000000000 |
+      Then the join succeeds

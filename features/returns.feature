@@ -15,6 +15,27 @@ Feature: What WSAJoinLeaf returns
       And peer "B" is a member
       And "to B" can be used
 
+  @req:JL-018 @req:JL-021 @req:JL-022 @needs:nonrooted-control
+  Rule: (IP multicast) A blocking leaf join returns the leaf's own descriptor once the leaf has joined
+
+    Scenario: A blocking leaf join to a session returns the leaf socket, ready for use
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group"
+      Then the join returns the same socket
+      And "leaf" can be used
+
+    @needs:session-members
+    Scenario: When the blocking call has returned the descriptor, the session hears the leaf
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      And "leaf" is bound to the port of session "group" on the wildcard address
+      When "leaf" joins "group"
+      Then the join returns the same socket
+      When "leaf" sends 8 bytes
+      And the network settles
+      Then peer "group" received 8 bytes
+
   @req:JL-019 @req:JL-020 @req:JL-021 @needs:root-initiated @needs:scripted-peers
   Rule: A failed join returns INVALID_SOCKET, and WSAGetLastError gives the specific reason
 
@@ -29,6 +50,30 @@ Feature: What WSAJoinLeaf returns
         | that                       | error           |
         | that refuses joins         | WSAECONNREFUSED |
         | on a network with no route | WSAENETUNREACH  |
+
+  @req:JL-019 @req:JL-020 @req:JL-021 @needs:nonrooted-control
+  Rule: (IP multicast) A leaf join that fails returns INVALID_SOCKET, and WSAGetLastError gives the specific reason
+
+    Scenario Outline: A blocking leaf join with <what> returns INVALID_SOCKET with <error>
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | <key> | <value> |
+      Then the join fails with <error>
+
+      Examples:
+        | what                        | key     | value               | error            |
+        | ADDR_ANY as the name        | name    | ADDR_ANY            | WSAEADDRNOTAVAIL |
+        | an AF_INET6 name            | name    | an AF_INET6 address | WSAEAFNOSUPPORT  |
+        | a namelen short of the name | namelen | 15                  | WSAEFAULT        |
+
+    @needs:no-connect-data
+    Scenario: A blocking leaf join with caller data on a provider without connect data returns INVALID_SOCKET with WSAEPROTONOSUPPORT
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | caller data | 8 bytes |
+      Then the join fails with WSAEPROTONOSUPPORT
 
   @needs:leaf-initiated @needs:rooted-control @needs:scripted-peers
   Rule: After a join fails as refused, unreachable or timed out, the same socket may join again

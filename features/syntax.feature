@@ -24,6 +24,26 @@ Feature: The shape of WSAJoinLeaf
       And the callee buffer holds the peer's 12 bytes
       And peer "B" was signalled a sending token rate of 1000
 
+  @req:JL-001 @req:JL-037 @needs:nonrooted-control @needs:no-connect-data @needs:session-members
+  Rule: (IP multicast) One call adds the leaf to the session; no user data comes back and no QOS is asked for
+
+    Scenario: A leaf joins a multicast session, listens and talks, and its callee buffer reads 0
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      And "leaf" is bound to the port of session "group" on the wildcard address
+      When "leaf" joins "group" with:
+        | callee buffer      | 32 bytes |
+        | sending token rate | NULL     |
+        | dwFlags            | JL_BOTH  |
+      Then the join returns the same socket
+      And the callee buffer length reads 0
+      When peer "group" sends 5 bytes
+      And the network settles
+      Then "leaf" receives the peer's 5 bytes
+      When "leaf" sends 8 bytes
+      And the network settles
+      Then peer "group" received 8 bytes
+
   @req:JL-002 @untestable
   Rule: The function returns a SOCKET and takes eight parameters in a fixed order
 
@@ -45,6 +65,30 @@ Feature: The shape of WSAJoinLeaf
       Then the join succeeds
       And the join left its input parameters unchanged
       And the callee buffer holds the peer's 12 bytes
+
+  @req:JL-003 @needs:nonrooted-control
+  Rule: (IP multicast) A leaf's join reads its inputs and writes back only lpCalleeData
+
+    Scenario: A leaf joins a session; name, namelen and dwFlags are the same after the call
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | callee buffer | 32 bytes         |
+        | dwFlags       | JL_RECEIVER_ONLY |
+      Then the join succeeds
+      And the join left its input parameters unchanged
+
+    @needs:no-connect-data @needs:no-qos
+    Scenario: A join that fails leaves its caller data and QOS as they were
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | caller data           | 8 bytes  |
+        | callee buffer         | 32 bytes |
+        | sending token rate    | 1000     |
+        | provider-specific QOS | 4 bytes  |
+      Then the join fails
+      And the join left its input parameters unchanged
 
   @req:JL-004 @untestable
   Rule: Compared with WSAConnect, the only extra parameter is dwFlags
