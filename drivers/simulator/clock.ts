@@ -1,8 +1,10 @@
 // A virtual clock: nothing happens on the simulated network until the harness lets time pass,
-// so every run delivers the same events in the same order.
+// so every run delivers the same events in the same order. Timers sit in a binary heap, so a
+// model with 100,000 pending events costs log n per event, not a scan.
 
 interface Timer {
   at: number;
+  /** Tie-break among timers of the same instant (negated when ties run in reverse). */
   seq: number;
   run: () => void;
   cancelled: boolean;
@@ -12,10 +14,21 @@ export interface TimerHandle {
   cancel(): void;
 }
 
+export interface ClockOptions {
+  /** Timers due at the same instant run in scheduling order, or in reverse. */
+  ties?: "scheduled" | "reversed";
+}
+
 export class VirtualClock {
   private nowMs = 0;
   private seq = 0;
-  private timers: Timer[] = [];
+  private live = 0;
+  private readonly heap: Timer[] = [];
+  private readonly reversed: boolean;
+
+  constructor(options: ClockOptions = {}) {
+    this.reversed = options.ties === "reversed";
+  }
 
   get now(): number {
     return this.nowMs;
@@ -23,19 +36,30 @@ export class VirtualClock {
 
   /** Runs `run` once `delayMs` of virtual time has passed (0: at the next advance, even advance(0)). */
   schedule(delayMs: number, run: () => void): TimerHandle {
-    const timer: Timer = { at: this.nowMs + Math.max(0, delayMs), seq: this.seq++, run, cancelled: false };
-    this.timers.push(timer);
-    return { cancel: () => void (timer.cancelled = true) };
+    const n = this.seq++;
+    const timer: Timer = { at: this.nowMs + Math.max(0, delayMs), seq: this.reversed ? -n : n, run, cancelled: false };
+    this.push(timer);
+    this.live++;
+    return {
+      cancel: () => {
+        if (timer.cancelled) return;
+        timer.cancelled = true;
+        this.live--;
+      },
+    };
   }
 
-  /** Moves time forward by `ms`, running due timers in time order (ties: in scheduling order). */
+  /** Moves time forward by `ms`, running due timers in time order (ties: see ClockOptions). */
   advance(ms: number): number {
     const until = this.nowMs + Math.max(0, ms);
     let ran = 0;
     for (;;) {
-      const next = this.nextDue(until);
-      if (!next) break;
-      this.timers.splice(this.timers.indexOf(next), 1);
+      const next = this.heap[0];
+      if (!next || next.at > until) break;
+      this.pop();
+      if (next.cancelled) continue;
+      next.cancelled = true;
+      this.live--;
       this.nowMs = next.at;
       next.run();
       ran++;
@@ -45,16 +69,40 @@ export class VirtualClock {
   }
 
   pending(): number {
-    return this.timers.filter((t) => !t.cancelled).length;
+    return this.live;
   }
 
-  private nextDue(until: number): Timer | undefined {
-    this.timers = this.timers.filter((t) => !t.cancelled);
-    let best: Timer | undefined;
-    for (const t of this.timers) {
-      if (t.at > until) continue;
-      if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+  private before(a: Timer, b: Timer): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private push(t: Timer): void {
+    const h = this.heap;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (!this.before(h[i], h[up])) break;
+      [h[i], h[up]] = [h[up], h[i]];
+      i = up;
     }
-    return best;
+  }
+
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop() as Timer;
+    if (h.length === 0) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.before(h[l], h[m])) m = l;
+      if (r < h.length && this.before(h[r], h[m])) m = r;
+      if (m === i) return;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
   }
 }

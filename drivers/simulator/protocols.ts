@@ -1,5 +1,6 @@
 // The simulated provider's protocol catalogue: what WSAEnumProtocols would list.
 import type { ProtocolInfo } from "../driver";
+import type { Choices } from "./choices";
 import {
   AF_INET,
   SOCK_DGRAM,
@@ -65,3 +66,21 @@ export const SIM_PROTOCOLS: readonly ProtocolInfo[] = [
     sideChat: true,
   },
 ];
+
+/** What WSAEnumProtocols lists under a set of choices: which entries, their order, their maxima. */
+export function catalogue(choices: Pick<Choices, "catalogue" | "protocolOrder" | "maxConnectData">): ProtocolInfo[] {
+  const entries = choices.catalogue === "windows-ip-multicast" ? [WINDOWS_IP_MULTICAST] : SIM_PROTOCOLS;
+  const listed = entries.map((p) => {
+    const max = choices.maxConnectData[p.id];
+    return max === undefined || p.maxConnectData === 0 ? { ...p } : { ...p, maxConnectData: max };
+  });
+  return choices.protocolOrder === "reversed" ? listed.reverse() : listed;
+}
+
+/** The shape of Windows' IP multicast entry (MSAFD Tcpip [UDP/IP]): nonrooted, no connect data, no QOS. */
+const WINDOWS_IP_MULTICAST: ProtocolInfo = {
+  ...SIM_PROTOCOLS[0],
+  id: "sim-ip-multicast",
+  name: "Simulated Windows-like IP multicast (UDP/IP)",
+  catalogEntryId: 1011,
+};

@@ -54,133 +54,26 @@ import {
 } from "../winsock";
 import { GUARD_BYTES, guardIntact, prepareCalleeMemory } from "../callee-buffer";
 import { DRIVER_CAPABILITIES } from "../capabilities";
-import { VirtualClock, TimerHandle } from "./clock";
-import { LINK_CAPACITY_BYTES_PER_SEC, SIM_PROTOCOLS } from "./protocols";
+import { VirtualClock } from "./clock";
+import { Choices, Defect, model, WSAECONNABORTED, WSAECONNRESET } from "./choices";
+import { Network } from "./network";
+import { catalogue, LINK_CAPACITY_BYTES_PER_SEC } from "./protocols";
+import type { CalleeMemory, Far, Host, JoinRequest, PendingJoin, Peer, SimSocket, Target } from "./state";
 
 export type Edition = "current" | "legacy";
 
 export interface SimulatorOptions {
   edition?: Edition;
-  /** One-way delay of every simulated link. */
-  linkLatencyMs?: number;
-  /** How long a join waits for an answer before failing with WSAETIMEDOUT. */
-  joinTimeoutMs?: number;
+  /** Choices the texts leave open (choices.ts); absent ones keep DEFAULT_CHOICES. */
+  choices?: Partial<Choices>;
+  /** Deliberate provider bugs to switch on (broken variants only). */
+  defects?: Partial<Record<Defect, boolean>>;
 }
 
 const WSATRY_AGAIN = 11002;
 const QOS_NOT_SPECIFIED = 0xffffffff;
 const SERVICETYPE_BESTEFFORT = 1;
 const SERVICETYPE_NOTRAFFIC = 0;
-const FIRST_EPHEMERAL_PORT = 49152;
-
-interface Host {
-  name: string;
-  address: string;
-  started: boolean;
-  version: "2.2" | "1.1";
-  faults: Set<Fault>;
-  /** The Winsock 1.1 blocking call in progress, if any. */
-  blocking: PendingJoin | null;
-  /** How many callback functions (WSAAccept conditions) the provider is running for this application. */
-  inCallback: number;
-  messages: AsyncMessage[];
-  nextPort: number;
-  /** Bandwidth promised to admitted flows, for QOS admission. */
-  reservedBandwidth: number;
-}
-
-type Registration = { kind: "none" } | { kind: "event"; mask: number } | { kind: "async"; mask: number; message: number };
-
-/** One end of an established (or pending) multipoint connection. */
-type Far = { kind: "peer"; peer: Peer } | { kind: "socket"; socket: SimSocket };
-
-interface SimSocket {
-  id: Sock;
-  host: Host;
-  proto: ProtocolInfo;
-  control: "root" | "leaf" | null;
-  data: "root" | "leaf" | null;
-  local: { address: string; port: number } | null;
-  reuseAddress: boolean;
-  listening: boolean;
-  nonBlocking: boolean;
-  registration: Registration;
-  recorded: NetworkEvents;
-  closed: boolean;
-  /** The outstanding join started on this socket (as `s`). */
-  pendingJoin: PendingJoin | null;
-  /** A c_leaf socket that completed its join, or a root's c_leaf socket with an admitted leaf. */
-  joined: boolean;
-  /** False for a descriptor returned by a join that has not completed. */
-  usable: boolean;
-  /** For a root's c_leaf socket: the leaf it stands for. For a joined c_leaf: its root. */
-  far: Far | null;
-  /** For a root's c_leaf socket: the c_root it belongs to. */
-  parent: SimSocket | null;
-  /** For a joined nonrooted leaf: the session (multicast group) address. */
-  session: string | null;
-  joinFlags: number;
-  groupId: number;
-  groupCreator: boolean;
-  qos: Qos | null;
-  groupQos: Qos | null;
-  reserved: number;
-  inbox: Buffer[];
-  acceptQueue: JoinRequest[];
-  acceptWaiters: Array<() => void>;
-  /** Legacy reading: a nonblocking c_leaf join that failed WSAEWOULDBLOCK; select shows its end. */
-  connectLike: "pending" | "connected" | "failed" | null;
-}
-
-interface JoinRequest {
-  from: Far;
-  callerData: Buffer | null;
-  /** The leaf-side join waiting for this request's answer (absent for a peer's request). */
-  join: PendingJoin | null;
-}
-
-interface PendingJoin {
-  callId: number;
-  s: SimSocket;
-  /** The descriptor the call returns: a new c_leaf socket (root) or `s` itself (leaf). */
-  returned: SimSocket;
-  target: Target;
-  callerData: Buffer | null;
-  flags: number;
-  qosTokenRate: number | null;
-  /** The provider's copies of lpSQOS / lpGQOS (null: none given, or lpGQOS ignored); kept only if the join succeeds. */
-  socketQos: Qos | null;
-  groupQos: Qos | null;
-  bandwidth: number;
-  timeout: TimerHandle | null;
-  finished: boolean;
-  /** Resolves a blocking call's promise. */
-  settle: ((error: number) => void) | null;
-}
-
-type Target =
-  | { kind: "peer"; peer: Peer }
-  | { kind: "root"; root: SimSocket }
-  | { kind: "session"; address: string }
-  | { kind: "nobody" }
-  | { kind: "no-route" };
-
-interface Peer {
-  name: string;
-  address: SockAddr;
-  behaviour: PeerBehaviour;
-  log: PeerLog;
-  /** Our socket that stands for the connection with this peer, once admitted. */
-  link: SimSocket | null;
-  /** Pending join waiting on this peer's answer. */
-  pending: PendingJoin | null;
-}
-
-interface CalleeMemory {
-  capacity: number;
-  len: number;
-  memory: Buffer;
-}
 
 /** The model offers every testbed capability there is. */
 const CAPABILITIES: ReadonlySet<DriverCapability> = new Set(DRIVER_CAPABILITIES);
@@ -188,49 +81,47 @@ const CAPABILITIES: ReadonlySet<DriverCapability> = new Set(DRIVER_CAPABILITIES)
 export class Simulator implements Driver {
   readonly name = "simulator";
   readonly capabilities = CAPABILITIES;
-  readonly clock = new VirtualClock();
+  readonly clock: VirtualClock;
   readonly edition: Edition;
+  readonly choices: Readonly<Choices>;
+  private readonly defects: ReadonlySet<Defect>;
   private readonly latency: number;
-  private readonly joinTimeout: number;
-  private readonly hosts = new Map<string, Host>();
-  private readonly sockets = new Map<Sock, SimSocket>();
-  private readonly peers = new Map<string, Peer>();
+  private readonly net: Network;
+  private readonly hosts: Map<string, Host>;
+  private readonly sockets: Map<Sock, SimSocket>;
+  private readonly peers: Map<string, Peer>;
   private readonly callee = new Map<number, CalleeMemory>();
-  private nextSock = 0x100;
+  private readonly catalogue: readonly ProtocolInfo[];
   private nextCall = 1;
   private nextGroup = 1;
-  private nextPeerHost = 1;
 
   constructor(options: SimulatorOptions = {}) {
     this.edition = options.edition ?? "current";
-    this.latency = options.linkLatencyMs ?? 5;
-    this.joinTimeout = options.joinTimeoutMs ?? 15_000;
+    const m = model(options.choices, options.defects);
+    this.choices = m.choices;
+    this.defects = m.defects;
+    this.latency = m.choices.linkLatencyMs;
+    this.clock = new VirtualClock({ ties: m.choices.sameInstantOrder });
+    this.catalogue = catalogue(m.choices);
+    this.net = new Network(m.choices);
+    this.hosts = this.net.hosts;
+    this.sockets = this.net.sockets;
+    this.peers = this.net.peers;
+  }
+
+  /** Whether a deliberate bug is switched on (broken variants). */
+  private bug(d: Defect): boolean {
+    return this.defects.has(d);
   }
 
   async protocols(): Promise<ProtocolInfo[]> {
-    return SIM_PROTOCOLS.map((p) => ({ ...p }));
+    return this.catalogue.map((p) => ({ ...p }));
   }
 
   // ---------------------------------------------------------------- hosts
 
   private host(name: string): Host {
-    let h = this.hosts.get(name);
-    if (!h) {
-      h = {
-        name,
-        address: `10.0.0.${this.hosts.size + 1}`,
-        started: false,
-        version: "2.2",
-        faults: new Set(),
-        blocking: null,
-        inCallback: 0,
-        messages: [],
-        nextPort: FIRST_EPHEMERAL_PORT,
-        reservedBandwidth: 0,
-      };
-      this.hosts.set(name, h);
-    }
-    return h;
+    return this.net.host(name);
   }
 
   async startup(hostName: string, options: HostOptions = {}): Promise<Result> {
@@ -243,29 +134,29 @@ export class Simulator implements Driver {
   async cleanup(hostName: string): Promise<Result> {
     const h = this.host(hostName);
     if (!h.started) return fail(E.WSANOTINITIALISED);
-    for (const s of [...this.sockets.values()]) if (s.host === h) this.close(s);
+    for (const s of [...h.sockets]) this.close(s);
     h.started = false;
     return done;
   }
 
   /** The checks every call makes before it looks at its arguments. */
-  private enter(h: Host): number {
-    if (!h.started) return E.WSANOTINITIALISED;
-    if (h.faults.has("network-down")) return E.WSAENETDOWN;
+  private enter(h: Host, joining = false): number {
+    if (!h.started) return joining && this.bug("notInitialisedAsNotSock") ? E.WSAENOTSOCK : E.WSANOTINITIALISED;
+    if (h.faults.has("network-down") && !(joining && this.bug("networkDownIgnored"))) return E.WSAENETDOWN;
     // A Winsock 1.1 blocking call in progress, or the provider still inside a callback function.
     if (h.blocking || h.inCallback > 0) return E.WSAEINPROGRESS;
     return 0;
   }
 
   /** Finds a socket for a call: the host checks first, then the descriptor. */
-  private lookup(s: Sock): { sock: SimSocket } | { error: number } {
+  private lookup(s: Sock, joining = false): { sock: SimSocket } | { error: number } {
     const sock = this.sockets.get(s);
-    if (!sock) {
+    if (!sock || sock.closed) {
       // The descriptor names nothing; report what a started host would.
       const anyStarted = [...this.hosts.values()].some((h) => h.started);
-      return { error: anyStarted ? E.WSAENOTSOCK : E.WSANOTINITIALISED };
+      return { error: anyStarted || (joining && this.bug("notInitialisedAsNotSock")) ? E.WSAENOTSOCK : E.WSANOTINITIALISED };
     }
-    const error = this.enter(sock.host);
+    const error = this.enter(sock.host, joining);
     return error ? { error } : { sock };
   }
 
@@ -275,7 +166,7 @@ export class Simulator implements Driver {
     const h = this.host(o.host);
     const error = this.enter(h);
     if (error) return fail(error);
-    const proto = SIM_PROTOCOLS.find((p) => p.id === o.protocol);
+    const proto = this.catalogue.find((p) => p.id === o.protocol);
     if (!proto) return fail(E.WSAEPROTONOSUPPORT);
     const roles = this.rolesFor(proto, o.flags);
     if (roles === "invalid") return fail(E.WSAEINVAL);
@@ -306,9 +197,9 @@ export class Simulator implements Driver {
     return { control: cRoot ? "root" : "leaf", data: dRoot ? "root" : "leaf" };
   }
 
-  private newSocket(h: Host, proto: ProtocolInfo, control: SimSocket["control"], data: SimSocket["data"]): SimSocket {
+  private newSocket(h: Host, proto: ProtocolInfo, control: SimSocket["control"], data: SimSocket["data"], parent: SimSocket | null = null): SimSocket {
     const sock: SimSocket = {
-      id: this.nextSock,
+      id: this.net.descriptor(),
       host: h,
       proto,
       control,
@@ -324,7 +215,7 @@ export class Simulator implements Driver {
       joined: false,
       usable: true,
       far: null,
-      parent: null,
+      parent,
       session: null,
       joinFlags: 0,
       groupId: 0,
@@ -335,10 +226,12 @@ export class Simulator implements Driver {
       inbox: [],
       acceptQueue: [],
       acceptWaiters: [],
+      children: new Set(),
+      lastCallerData: null,
       connectLike: null,
+      failedBefore: false,
     };
-    this.nextSock += 4;
-    this.sockets.set(sock.id, sock);
+    this.net.add(sock);
     return sock;
   }
 
@@ -352,10 +245,11 @@ export class Simulator implements Driver {
     if (addr.family !== sock.proto.addressFamily) return fail(E.WSAEAFNOSUPPORT);
     if (sock.local) return fail(E.WSAEINVAL);
     if (addr.address !== "0.0.0.0" && addr.address !== sock.host.address) return fail(E.WSAEADDRNOTAVAIL);
-    const port = addr.port || this.ephemeralPort(sock.host);
+    const port = addr.port || this.net.ephemeralPort(sock.host);
+    if (port === null) return fail(E.WSAENOBUFS);
     // A specific address and a wildcard one on the same port do not clash at bind time.
-    if (!sock.reuseAddress && this.portTaken(sock.host, addr.address, port, sock)) return fail(E.WSAEADDRINUSE);
-    sock.local = { address: addr.address, port };
+    if (!sock.reuseAddress && this.net.portTaken(sock.host, addr.address, port, sock)) return fail(E.WSAEADDRINUSE);
+    this.net.setLocal(sock, { address: addr.address, port });
     return done;
   }
 
@@ -366,19 +260,6 @@ export class Simulator implements Driver {
     return done;
   }
 
-  private portTaken(h: Host, address: string, port: number, except: SimSocket): boolean {
-    for (const other of this.sockets.values()) {
-      if (other === except || other.host !== h || !other.local) continue;
-      if (other.local.port === port && other.local.address === address) return true;
-    }
-    return false;
-  }
-
-  private ephemeralPort(h: Host): number {
-    while (this.portTaken(h, h.address, h.nextPort, null as unknown as SimSocket)) h.nextPort++;
-    return h.nextPort++;
-  }
-
   async listen(s: Sock, _backlog: number): Promise<Result> {
     const found = this.lookup(s);
     if ("error" in found) return fail(found.error);
@@ -387,6 +268,7 @@ export class Simulator implements Driver {
     if (sock.joined || sock.pendingJoin) return fail(E.WSAEISCONN);
     if (sock.control === "leaf" && sock.proto.serviceFlags1 & XP1_MULTIPOINT_CONTROL_PLANE) return fail(E.WSAEOPNOTSUPP);
     sock.listening = true;
+    this.net.listening.add(sock);
     return done;
   }
 
@@ -512,14 +394,18 @@ export class Simulator implements Driver {
     const started = this.startJoin(callId, s, a);
     if (typeof started === "number") return returns(fail(started));
     const join = started;
+    if (this.bug("writesBackName") && typeof a.name === "string") a.name = a.name.slice(0, 4) + "0".repeat(a.name.length - 4);
+    if (this.bug("blockingReturnsEarly") && !join.s.nonBlocking) return returns(ok(join.returned.id));
     if (join.s.nonBlocking) {
-      if (this.edition === "legacy" && join.s.control === "leaf" && !join.finished) {
+      const wouldBlock = this.edition === "legacy" ? this.choices.legacyNonblockingLeaf === "wouldblock" : this.bug("wouldBlockInCurrent");
+      if (wouldBlock && join.s.control === "leaf" && !join.finished) {
         // Legacy error table: a nonblocking join that cannot finish at once fails WSAEWOULDBLOCK
         // and the socket is selected for writing while it connects. (A c_root join keeps the
         // descriptor reading: failing would lose the new socket.)
         join.s.connectLike = "pending";
         return returns(fail(E.WSAEWOULDBLOCK));
       }
+      if (this.bug("danglingRootDescriptor") && join.returned !== join.s) return returns(ok(join.returned.id + 2));
       return returns(ok(join.returned.id));
     }
     const error = await new Promise<number>((resolve) => {
@@ -532,47 +418,60 @@ export class Simulator implements Driver {
 
   /** Validates a join and sets it going; returns an error code when the call fails at once. */
   private startJoin(callId: number, s: Sock, a: JoinLeafArgs): PendingJoin | number {
-    const found = this.lookup(s);
+    const found = this.lookup(s, true);
     if ("error" in found) return found.error;
     const sock = found.sock;
     if (sock.closed) return E.WSAENOTSOCK;
-    if (a.name === null || a.name === "invalid" || a.namelen < SOCKADDR_IN_SIZE) return E.WSAEFAULT;
-    const name = decodeSockAddr(a.name, a.namelen);
+    const shortest = this.bug("namelenNotChecked") ? 8 : SOCKADDR_IN_SIZE;
+    if (a.name === null || a.name === "invalid" || a.namelen < shortest) return E.WSAEFAULT;
+    const name = decodeSockAddr(a.name, Math.max(a.namelen, SOCKADDR_IN_SIZE));
     if (!name) return E.WSAEFAULT;
-    const callerData = this.readCallerData(a.lpCallerData);
+    let callerData = this.readCallerData(a.lpCallerData);
     if (callerData === "fault") return E.WSAEFAULT;
-    if (qosFault(a.lpSQOS) || qosFault(a.lpGQOS)) return E.WSAEFAULT;
-    if (sock.control === null) return E.WSAEINVAL; // not opened as a multipoint socket
+    const qosChecked = !this.bug("qosFaultOnlyWithQos") || !!(sock.proto.serviceFlags1 & XP1_QOS_SUPPORTED);
+    if (qosChecked && (qosFault(a.lpSQOS) || qosFault(a.lpGQOS))) return E.WSAEFAULT;
+    if (sock.control === null && !this.bug("multipointFlagsNotChecked")) return E.WSAEINVAL; // not opened as a multipoint socket
     // Until a join completes, every further join on the same socket fails WSAEALREADY.
-    if (sock.pendingJoin) return E.WSAEALREADY;
+    if (sock.pendingJoin && !this.bug("noAlreadyCheck")) return this.bug("alreadyAsInProgress") ? E.WSAEINPROGRESS : E.WSAEALREADY;
     if (!sock.usable) return E.WSAENOTCONN;
-    if (name.family !== sock.proto.addressFamily) return E.WSAEAFNOSUPPORT;
-    if (sock.control === "leaf" && sock.joined) return E.WSAEISCONN;
+    if (name.family !== sock.proto.addressFamily) return this.bug("familyAsFault") ? E.WSAEFAULT : E.WSAEAFNOSUPPORT;
+    if (sock.control !== "root" && sock.joined && !this.bug("noIsConnCheck")) return E.WSAEISCONN;
+    if (sock.control === "leaf" && sock.failedBefore && this.bug("noRetryAfterFailure")) return E.WSAEINVAL;
+    if (sock.control === "root" && this.bug("rootSingleLeaf") && sock.children.size > 0) return E.WSAEISCONN;
     if (sock.control === "root" && !sock.proto.rootInitiatedJoins) return E.WSAEOPNOTSUPP;
-    if (sock.control === "leaf" && !sock.proto.leafInitiatedJoins) return E.WSAEOPNOTSUPP;
+    if (sock.control !== "root" && !sock.proto.leafInitiatedJoins) return E.WSAEOPNOTSUPP;
     if (sock.parent) return E.WSAEISCONN; // a root's per-leaf socket is already a member
     if (callerData && callerData.length > 0) {
-      if (sock.proto.maxConnectData === 0) return E.WSAEPROTONOSUPPORT;
-      if (callerData.length > sock.proto.maxConnectData) return E.WSAEFAULT;
+      if (sock.proto.maxConnectData === 0 && this.bug("callerDataIgnoredWithoutSupport")) callerData = null;
+      else if (sock.proto.maxConnectData === 0) return E.WSAEPROTONOSUPPORT;
+      else if (callerData.length > sock.proto.maxConnectData + (this.bug("callerDataLimitOffByOne") ? 1 : 0)) return E.WSAEFAULT;
     }
-    if (name.address === "0.0.0.0") return E.WSAEADDRNOTAVAIL;
-    const target = this.resolve(sock, name);
+    if (name.address === "0.0.0.0" && !this.bug("addrAnyAccepted")) return E.WSAEADDRNOTAVAIL;
+    const target = name.address === "0.0.0.0" ? ({ kind: "nobody" } as const) : this.resolve(sock, name);
     if (target === "invalid") return E.WSAEADDRNOTAVAIL;
-    if (sock.host.faults.has("no-buffers")) return E.WSAENOBUFS;
+    if (sock.host.faults.has("no-buffers") && !this.bug("noBuffersIgnored")) return E.WSAENOBUFS;
     const qos = this.admitQos(sock, a);
     if (typeof qos === "number") return qos;
     const bindError = this.commitLocalAddress(sock);
     if (bindError) return bindError;
 
-    const returned = sock.control === "root" ? this.newRootLeafSocket(sock) : sock;
+    const newSocket = (sock.control === "root") !== (this.bug("rootJoinReturnsRoot") || (sock.control === "leaf" && this.bug("leafJoinReturnsNew")));
+    const returned = newSocket ? (sock.control === "root" ? this.newRootLeafSocket(sock) : this.newSocket(sock.host, sock.proto, "leaf", sock.data)) : sock;
+    if (newSocket && sock.control === "leaf") returned.local = sock.local;
     // The socket for this leaf carries the flow this join asked for.
     if (returned !== sock && qos.socketQos) returned.qos = structuredClone(qos.socketQos);
+    // The bytes that go on the wire: what the application gave, unless a defect garbles them.
+    let sent = callerData && callerData.length ? callerData : null;
+    if (sent && this.bug("userDataAsCString")) sent = cString(sent);
+    if (this.bug("callerDataNotSent")) sent = null;
+    if (a.lpCallerData === null && this.bug("nullCallerDataResendsPrevious")) sent = sock.lastCallerData;
+    if (sent) sock.lastCallerData = sent;
     const join: PendingJoin = {
       callId,
       s: sock,
       returned,
       target,
-      callerData: callerData && callerData.length ? callerData : null,
+      callerData: sent,
       flags: a.dwFlags,
       qosTokenRate: qos.tokenRate,
       socketQos: qos.socketQos,
@@ -581,9 +480,10 @@ export class Simulator implements Driver {
       timeout: null,
       finished: false,
       settle: null,
+      calleeWritten: false,
     };
     sock.pendingJoin = join;
-    returned.usable = false;
+    returned.usable = this.bug("usableBeforeCompletion");
     sock.host.reservedBandwidth += qos.bandwidth;
     if (!sock.nonBlocking && sock.host.version === "1.1") sock.host.blocking = join;
     this.transmit(join);
@@ -595,14 +495,13 @@ export class Simulator implements Driver {
    * WSAAccept admitted it (the same kind of socket): it copies the root's properties.
    */
   private newRootLeafSocket(root: SimSocket): SimSocket {
-    const leaf = this.newSocket(root.host, root.proto, "leaf", root.data);
-    leaf.parent = root;
-    leaf.local = root.local ? { ...root.local } : null;
+    const leaf = this.newSocket(root.host, root.proto, "leaf", root.data, root);
+    this.net.setLocal(leaf, root.local ? { ...root.local } : null);
     leaf.nonBlocking = root.nonBlocking;
-    leaf.registration = { ...root.registration };
+    leaf.registration = this.bug("registrationsNotInherited") ? { kind: "none" } : { ...root.registration };
     leaf.qos = root.qos ? structuredClone(root.qos) : null;
     // The legacy text excludes the root's group ID from what the new socket inherits.
-    leaf.groupId = this.edition === "legacy" ? 0 : root.groupId;
+    leaf.groupId = this.edition === "legacy" && !this.bug("groupIdInheritedLegacy") ? 0 : root.groupId;
     return leaf;
   }
 
@@ -622,13 +521,10 @@ export class Simulator implements Driver {
     const rootedControl = !!(sock.proto.serviceFlags1 & XP1_MULTIPOINT_CONTROL_PLANE);
     if (!rootedControl) return multicast ? { kind: "session", address: `${name.address}:${name.port}` } : "invalid";
     if (multicast) return "invalid";
-    for (const peer of this.peers.values()) {
-      if (peer.address.address === name.address && peer.address.port === name.port && peer.behaviour.answer !== "session") {
-        return peer.behaviour.answer === "unreachable" ? { kind: "no-route" } : { kind: "peer", peer };
-      }
-    }
+    const peer = this.net.peerAt(name.address, name.port);
+    if (peer) return peer.behaviour.answer === "unreachable" ? { kind: "no-route" } : { kind: "peer", peer };
     if (!routable(name.address)) return { kind: "no-route" };
-    for (const other of this.sockets.values()) {
+    for (const other of this.net.listening) {
       if (other.closed || !other.listening || other.control !== "root" || !other.local) continue;
       const addr = other.local.address === "0.0.0.0" ? other.host.address : other.local.address;
       if (addr === name.address && other.local.port === name.port && other.proto === sock.proto) return { kind: "root", root: other };
@@ -640,12 +536,15 @@ export class Simulator implements Driver {
   private commitLocalAddress(sock: SimSocket): number {
     const h = sock.host;
     if (!sock.local) {
-      sock.local = { address: h.address, port: this.ephemeralPort(h) };
+      if (this.bug("noImplicitBind")) return 0;
+      const port = this.net.ephemeralPort(h);
+      if (port === null) return E.WSAENOBUFS;
+      this.net.setLocal(sock, { address: h.address, port });
       return 0;
     }
     if (sock.local.address === "0.0.0.0") {
-      if (!sock.reuseAddress && this.portTaken(h, h.address, sock.local.port, sock)) return E.WSAEADDRINUSE;
-      sock.local = { address: h.address, port: sock.local.port };
+      if (!sock.reuseAddress && this.net.portTaken(h, h.address, sock.local.port, sock)) return E.WSAEADDRINUSE;
+      this.net.setLocal(sock, { address: h.address, port: sock.local.port });
     }
     return 0;
   }
@@ -658,24 +557,26 @@ export class Simulator implements Driver {
     sock: SimSocket,
     a: JoinLeafArgs,
   ): { tokenRate: number | null; bandwidth: number; socketQos: Qos | null; groupQos: Qos | null } | number {
-    const sqos = a.lpSQOS ?? sock.qos;
-    const gqos = a.lpGQOS && sock.groupCreator ? a.lpGQOS : sock.groupCreator ? sock.groupQos : null;
+    const sqos = a.lpSQOS && !this.bug("socketQosNotApplied") ? a.lpSQOS : sock.qos;
+    const ownGroupQos = sock.groupCreator && !this.bug("groupQosIgnored") ? a.lpGQOS : null;
+    const gqos = ownGroupQos ? ownGroupQos : sock.groupCreator ? sock.groupQos : null;
     // The provider keeps its own copies: the caller's structures are inputs and stay the caller's.
     // They become the socket's (and group's) QOS only once the join has succeeded (see finish).
-    const socketQos = a.lpSQOS ? structuredClone(a.lpSQOS) : null;
-    const groupQos = a.lpGQOS && sock.groupCreator ? structuredClone(a.lpGQOS) : null;
-    const sending = !(a.dwFlags & JL_RECEIVER_ONLY);
-    const receiving = !(a.dwFlags & JL_SENDER_ONLY);
+    const socketQos = a.lpSQOS && !this.bug("socketQosNotApplied") ? structuredClone(a.lpSQOS) : null;
+    const groupQos = ownGroupQos ? structuredClone(ownGroupQos) : null;
+    const bothWays = this.bug("qosBothDirections");
+    const sending = bothWays || !(a.dwFlags & JL_RECEIVER_ONLY);
+    const receiving = bothWays || !(a.dwFlags & JL_SENDER_ONLY);
     const demand = (q: Qos | null) =>
       q ? (sending ? rate(q.sending) : 0) + (receiving ? rate(q.receiving) : 0) : 0;
     const asksForService = (q: Qos | null) =>
       !!q && ((sending && wantsService(q.sending)) || (receiving && wantsService(q.receiving)));
     if (!(sock.proto.serviceFlags1 & XP1_QOS_SUPPORTED)) {
-      if (asksForService(a.lpSQOS) || asksForService(a.lpGQOS && sock.groupCreator ? a.lpGQOS : null)) return E.WSAEOPNOTSUPP;
+      if (asksForService(a.lpSQOS) || asksForService(ownGroupQos)) return E.WSAEOPNOTSUPP;
       return { tokenRate: null, bandwidth: 0, socketQos, groupQos };
     }
     const bandwidth = demand(sqos) + demand(gqos);
-    if (sock.host.reservedBandwidth + bandwidth > LINK_CAPACITY_BYTES_PER_SEC) return E.WSAEOPNOTSUPP;
+    if (sock.host.reservedBandwidth + bandwidth > LINK_CAPACITY_BYTES_PER_SEC && !this.bug("qosNoAdmission")) return E.WSAEOPNOTSUPP;
     // A receiver-only join ignores its sending flowspec, so there is no sending rate to signal.
     return { tokenRate: sqos && sending ? rate(sqos.sending) : null, bandwidth, socketQos, groupQos };
   }
@@ -684,16 +585,17 @@ export class Simulator implements Driver {
   private transmit(join: PendingJoin): void {
     const t = join.target;
     const after = (ms: number, run: () => void) => this.clock.schedule(ms, run);
-    join.timeout = after(this.joinTimeout, () => this.finish(join, E.WSAETIMEDOUT));
+    if (!this.bug("neverTimesOut")) join.timeout = after(this.choices.joinTimeoutMs, () => this.finish(join, E.WSAETIMEDOUT));
     switch (t.kind) {
       case "no-route":
-        after(this.latency, () => this.finish(join, E.WSAENETUNREACH));
+        after(this.latency, () => this.finish(join, this.bug("unreachableTimesOut") ? E.WSAETIMEDOUT : E.WSAENETUNREACH));
         return;
       case "nobody":
-        after(2 * this.latency, () => this.finish(join, E.WSAECONNREFUSED));
+        after(2 * this.latency, () => this.finish(join, this.refused()));
         return;
       case "session":
-        after(this.latency, () => this.finish(join, 0));
+        if (this.choices.sessionJoin === "at-once") this.finish(join, 0);
+        else after(this.latency, () => this.finish(join, 0));
         return;
       case "root":
         after(this.latency, () => this.deliverRequest(t.root, { from: { kind: "socket", socket: join.s }, callerData: join.callerData, join }));
@@ -708,9 +610,16 @@ export class Simulator implements Driver {
           peer.log.lastQosTokenRate = join.qosTokenRate;
           const answer = peer.behaviour.answer;
           if (answer === "accept") after(this.latency, () => this.finish(join, 0, peer.behaviour.calleeData));
-          if (answer === "refuse") after(this.latency, () => this.finish(join, E.WSAECONNREFUSED));
+          if (answer === "refuse") after(this.latency, () => this.finish(join, this.refused()));
           // "silent": the timeout answers.
         });
+        // A provider that retransmits sends the request again while no answer has come.
+        const { count, intervalMs } = this.choices.joinRetransmissions;
+        for (let i = 1; i <= count; i++) {
+          after(this.latency + i * intervalMs, () => {
+            if (!join.finished) peer.log.joinRequests++;
+          });
+        }
         return;
       }
     }
@@ -718,17 +627,29 @@ export class Simulator implements Driver {
 
   private deliverRequest(root: SimSocket, request: JoinRequest): void {
     if (root.closed || !root.listening) {
-      if (request.join) this.finish(request.join, E.WSAECONNREFUSED);
+      if (request.join) this.finish(request.join, this.refused());
       return;
     }
     root.acceptQueue.push(request);
-    this.signal(root, "FD_ACCEPT");
+    if (!this.bug("noFdAccept")) this.signal(root, "FD_ACCEPT");
     root.acceptWaiters.splice(0).forEach((wake) => wake());
+  }
+
+  /** The error of a join the other side rejects. */
+  private refused(): number {
+    return this.bug("refusedAsReset") ? WSAECONNRESET : E.WSAECONNREFUSED;
   }
 
   /** Ends a join with an outcome: 0 for success, or the error code. */
   private finish(join: PendingJoin, error: number, calleeHex?: string): void {
     if (join.finished) return;
+    const memory = this.callee.get(join.callId);
+    if (!error && memory && !join.calleeWritten && this.choices.calleeBufferWritten === "before-fd-connect") {
+      // This provider fills the callee buffer as the answer arrives and reports completion a moment later.
+      const fault = this.writeCallee(join, memory, calleeHex);
+      this.clock.schedule(1, () => this.finish(join, fault, calleeHex));
+      return;
+    }
     join.finished = true;
     join.timeout?.cancel();
     const { s, returned } = join;
@@ -738,19 +659,15 @@ export class Simulator implements Driver {
     if (t.kind === "peer" && t.peer.pending === join) t.peer.pending = null;
 
     let outcome = error;
-    const memory = this.callee.get(join.callId);
-    if (!outcome && memory) {
-      const data = calleeHex && s.proto.maxConnectData > 0 ? Buffer.from(calleeHex, "hex") : Buffer.alloc(0);
-      if (data.length > memory.capacity) outcome = E.WSAEFAULT;
-      else {
-        data.copy(memory.memory, 0);
-        memory.len = data.length;
-      }
+    if (!outcome && memory && !join.calleeWritten) {
+      if (this.bug("calleeAfterFdConnect")) this.clock.schedule(1, () => this.writeCallee(join, memory, calleeHex));
+      else outcome = this.writeCallee(join, memory, calleeHex);
     }
     if (outcome) {
       s.host.reservedBandwidth -= join.bandwidth;
+      s.failedBefore = true;
       if (t.kind === "peer" && !error) t.peer.log.member = false; // admitted, then torn down
-      if (returned !== s) this.sockets.delete(returned.id);
+      if (returned !== s) this.net.forget(returned);
       else s.usable = true; // a failed join leaves the c_leaf socket free to try again
       if (s.connectLike) s.connectLike = "failed";
     } else {
@@ -766,11 +683,25 @@ export class Simulator implements Driver {
         t.peer.link = returned;
         returned.far = { kind: "peer", peer: t.peer };
       }
-      if (t.kind === "session") returned.session = t.address;
+      if (t.kind === "session") this.net.setSession(returned, t.address);
       if (s.connectLike) s.connectLike = "connected";
     }
-    this.signal(s, "FD_CONNECT", outcome);
+    const reported = outcome && this.bug("fdConnectGenericError") ? WSAECONNABORTED : this.bug("fdConnectAlwaysZero") ? 0 : outcome;
+    const on = this.bug("fdConnectOnNewSocket") && returned !== s && !outcome ? returned : s;
+    if (!(outcome && this.bug("noFdConnectOnFailure"))) this.signal(on, "FD_CONNECT", reported);
     join.settle?.(outcome);
+  }
+
+  /** Copies the peer's answer into the callee buffer; WSAEFAULT when it does not fit. */
+  private writeCallee(join: PendingJoin, memory: CalleeMemory, calleeHex: string | undefined): number {
+    join.calleeWritten = true;
+    let data: Buffer = calleeHex && join.s.proto.maxConnectData > 0 ? Buffer.from(calleeHex, "hex") : Buffer.alloc(0);
+    if (this.bug("userDataAsCString")) data = cString(data);
+    if (data.length > memory.capacity && !this.bug("calleeIgnoresLen")) return E.WSAEFAULT;
+    if (!this.bug("calleeDataDropped")) data.copy(memory.memory, 0);
+    if (this.bug("calleeLenNotUpdated") || (data.length === 0 && this.bug("calleeLenNotZeroed"))) return 0;
+    memory.len = data.length;
+    return 0;
   }
 
   async calleeBuffer(callId: number): Promise<CalleeBuffer> {
@@ -813,11 +744,12 @@ export class Simulator implements Driver {
     // The condition function runs now. A WSAJoinLeaf it makes finds the provider inside a callback.
     let joinInside: JoinLeafOutcome | undefined;
     if (condition.joinInside) {
-      root.host.inCallback++;
+      const counted = !this.bug("callbackReentryAllowed");
+      if (counted) root.host.inCallback++;
       try {
         joinInside = await this.joinLeaf(condition.joinInside.s, condition.joinInside.args);
       } finally {
-        root.host.inCallback--;
+        if (counted) root.host.inCallback--;
       }
     }
     const answered = (result: Result<Sock>): AcceptOutcome => (joinInside ? { result, callerData, joinInside } : { result, callerData });
@@ -825,7 +757,7 @@ export class Simulator implements Driver {
     root.acceptQueue.shift();
     const from = request.from;
     if (condition.verdict === "reject") {
-      if (request.join) this.clock.schedule(this.latency, () => this.finish(request.join as PendingJoin, E.WSAECONNREFUSED));
+      if (request.join) this.clock.schedule(this.latency, () => this.finish(request.join as PendingJoin, this.refused()));
       if (from.kind === "peer") from.peer.log.member = false;
       return answered(fail(E.WSAECONNREFUSED));
     }
@@ -850,7 +782,7 @@ export class Simulator implements Driver {
     if ("error" in found) return fail(found.error);
     const sock = found.sock;
     if (!sock.usable || (!sock.joined && sock.control !== "root")) return fail(E.WSAENOTCONN);
-    if (sock.joinFlags & JL_RECEIVER_ONLY) return fail(E.WSAESHUTDOWN);
+    if (sock.joinFlags & JL_RECEIVER_ONLY && this.choices.dataPlaneFlags === "enforced") return fail(E.WSAESHUTDOWN);
     const bytes = Buffer.from(data, "hex");
     const deliver = (run: () => void) => this.clock.schedule(this.latency, run);
     if (sock.parent) {
@@ -880,7 +812,7 @@ export class Simulator implements Driver {
   }
 
   private leavesOf(root: SimSocket): SimSocket[] {
-    return [...this.sockets.values()].filter((l) => l.parent === root && l.joined && !l.closed);
+    return [...root.children].filter((l) => l.joined && !l.closed);
   }
 
   /** Data for the leaf that `perLeaf` (a root's c_leaf socket) stands for. */
@@ -904,19 +836,19 @@ export class Simulator implements Driver {
   }
 
   private toSession(session: string, bytes: Buffer, from: SimSocket | null): void {
-    for (const member of this.sockets.values()) {
-      if (member !== from && member.session === session && !member.closed) this.receive(member, bytes);
+    for (const member of this.net.sessionMembers(session)) {
+      if (member !== from && !member.closed) this.receive(member, bytes);
     }
-    for (const peer of this.peers.values()) {
-      const key = `${peer.address.address}:${peer.address.port}`;
-      if (peer.behaviour.answer === "session" && key === session && from) peer.log.received.push(bytes.toString("hex"));
-    }
+    if (!from) return;
+    const hex = this.net.membersOutside(session).length ? bytes.toString("hex") : "";
+    for (const peer of this.net.membersOutside(session)) peer.log.received.push(hex);
   }
 
   /** Data arriving at a socket, unless it joined as a sender only. */
   private receive(sock: SimSocket, bytes: Buffer): void {
-    if (sock.closed || sock.joinFlags & JL_SENDER_ONLY) return;
-    sock.inbox.push(Buffer.from(bytes));
+    if (sock.closed || (sock.joinFlags & JL_SENDER_ONLY && this.choices.dataPlaneFlags === "enforced")) return;
+    // One immutable datagram shared by every receiver: delivery to 100,000 members copies nothing.
+    sock.inbox.push(bytes);
     this.signal(sock, "FD_READ");
   }
 
@@ -962,27 +894,30 @@ export class Simulator implements Driver {
   private close(sock: SimSocket): void {
     if (sock.closed) return;
     const parentJoin = sock.parent?.pendingJoin;
-    if (parentJoin && parentJoin.returned === sock) this.cancel(parentJoin); // closing the new socket cancels the join
+    // Closing the new socket cancels the join.
+    if (parentJoin && parentJoin.returned === sock && !this.bug("closeDoesNotCancel")) this.cancel(parentJoin);
     if (sock.pendingJoin) this.cancel(sock.pendingJoin);
     sock.closed = true;
-    this.sockets.delete(sock.id);
+    if (!(sock.parent && this.bug("leaksPerLeafSocket"))) this.net.forget(sock);
     sock.host.reservedBandwidth -= sock.reserved;
     const far = sock.far;
+    // The far end hears of it: a leaf when its root's per-leaf socket closes, a root when its leaf does.
+    const tell = !this.bug(sock.parent ? "noFdCloseAtLeaf" : "noFdCloseAtRoot");
     if (far?.kind === "peer") {
-      far.peer.log.sawClose = true;
+      if (tell) far.peer.log.sawClose = true;
       far.peer.log.member = false;
       far.peer.link = null;
     }
-    if (far?.kind === "socket") this.clock.schedule(this.latency, () => this.signal(far.socket, "FD_CLOSE"));
+    if (far?.kind === "socket" && tell) this.clock.schedule(this.latency, () => this.signal(far.socket, "FD_CLOSE", this.choices.fdCloseError));
     if (sock.control === "root" && !sock.parent) {
       // The session ends with its root: every leaf is told.
-      for (const leaf of [...this.sockets.values()].filter((l) => l.parent === sock)) {
+      for (const leaf of [...sock.children]) {
         const lf = leaf.far;
         if (lf?.kind === "peer") {
           lf.peer.log.sawClose = true;
           lf.peer.log.member = false;
         }
-        if (lf?.kind === "socket") this.clock.schedule(this.latency, () => this.signal(lf.socket, "FD_CLOSE"));
+        if (lf?.kind === "socket") this.clock.schedule(this.latency, () => this.signal(lf.socket, "FD_CLOSE", this.choices.fdCloseError));
         leaf.far = null;
       }
       sock.acceptWaiters.splice(0).forEach((wake) => wake());
@@ -990,7 +925,7 @@ export class Simulator implements Driver {
   }
 
   /** Abandons a pending join without an FD_CONNECT: the far side sees the request withdrawn. */
-  private cancel(join: PendingJoin, error = E.WSAEINTR): void {
+  private cancel(join: PendingJoin, error: number = E.WSAEINTR): void {
     if (join.finished) return;
     join.finished = true;
     join.timeout?.cancel();
@@ -1005,7 +940,7 @@ export class Simulator implements Driver {
     if (t.kind === "root") t.root.acceptQueue = t.root.acceptQueue.filter((r) => r.join !== join);
     if (join.returned !== join.s) {
       join.returned.closed = true;
-      this.sockets.delete(join.returned.id);
+      this.net.forget(join.returned);
     } else {
       join.s.usable = true;
     }
@@ -1017,7 +952,7 @@ export class Simulator implements Driver {
     if (!h.started) return fail(E.WSANOTINITIALISED);
     if (h.version !== "1.1") return fail(E.WSAEOPNOTSUPP); // removed from Winsock 2
     if (!h.blocking) return fail(E.WSAEINVAL);
-    this.cancel(h.blocking, E.WSAEINTR);
+    this.cancel(h.blocking, this.bug("cancelledAsAborted") ? WSAECONNABORTED : E.WSAEINTR);
     return done;
   }
 
@@ -1029,14 +964,8 @@ export class Simulator implements Driver {
 
   async definePeer(name: string, behaviour: PeerBehaviour): Promise<Result<Hex>> {
     if (this.peers.has(name)) return fail(E.WSAEADDRINUSE);
-    const n = this.nextPeerHost++;
-    const address =
-      behaviour.answer === "session"
-        ? { family: AF_INET, address: `239.1.0.${n}`, port: 5000 }
-        : behaviour.answer === "unreachable"
-          ? { family: AF_INET, address: `172.31.0.${n}`, port: 5000 }
-          : { family: AF_INET, address: `10.0.1.${n}`, port: 5000 };
-    this.peers.set(name, {
+    const address = this.net.peerAddress(behaviour.answer === "session" || behaviour.answer === "unreachable" ? behaviour.answer : "reachable");
+    this.net.addPeer({
       name,
       address,
       behaviour,
@@ -1072,7 +1001,7 @@ export class Simulator implements Driver {
     p.link = null;
     if (link) {
       link.far = null;
-      this.clock.schedule(this.latency, () => this.signal(link, "FD_CLOSE"));
+      if (!this.bug("noFdCloseAtRoot") || !link.parent) this.clock.schedule(this.latency, () => this.signal(link, "FD_CLOSE", this.choices.fdCloseError));
     }
   }
 
@@ -1105,8 +1034,8 @@ export class Simulator implements Driver {
     const addr = decodeSockAddr(root);
     this.clock.schedule(this.latency, () => {
       p.log.joinRequests++;
-      const target = [...this.sockets.values()].find(
-        (s) => s.listening && s.local && addr && s.local.port === addr.port && (s.local.address === addr.address || s.local.address === "0.0.0.0"),
+      const target = [...this.net.listening].find(
+        (s) => !s.closed && s.local && addr && s.local.port === addr.port && (s.local.address === addr.address || s.local.address === "0.0.0.0"),
       );
       if (target) this.deliverRequest(target, { from: { kind: "peer", peer: p }, callerData: callerData ? Buffer.from(callerData, "hex") : null, join: null });
     });
@@ -1147,6 +1076,12 @@ function rate(f: { tokenRate: number }): number {
 
 function wantsService(f: { serviceType: number; tokenRate: number }): boolean {
   return f.serviceType !== SERVICETYPE_BESTEFFORT && f.serviceType !== SERVICETYPE_NOTRAFFIC && f.serviceType !== QOS_NOT_SPECIFIED;
+}
+
+/** A C string's view of user data: everything before the first zero byte. */
+function cString(b: Buffer): Buffer {
+  const zero = b.indexOf(0);
+  return zero < 0 ? b : b.subarray(0, zero);
 }
 
 function isMulticast(address: string): boolean {
