@@ -1,6 +1,7 @@
 // The driver registry: the one place that turns a driver name into a Driver.
 import type { Driver } from "./driver";
 import { Edition, Simulator } from "./simulator/simulator";
+import { findVariant, unknownVariantMessage, variantOptions } from "./simulator/variants";
 
 export interface DriverSettings {
   /** Which reading of the reference text a modelled driver follows. */
@@ -13,8 +14,9 @@ type Factory = (settings: DriverSettings) => Promise<Driver>;
 
 const FACTORIES: Record<string, { describe: string; create: Factory }> = {
   simulator: {
-    describe: "the reference model of a multipoint provider on a simulated network (in process)",
-    create: async (s) => new Simulator({ edition: s.edition }),
+    describe: "the reference model of a multipoint provider on a simulated network (in process);\n" +
+      "               --variant ID picks a named set of choices or one provider bug (npx joinleaf variants)",
+    create: async (s) => new Simulator({ edition: s.edition, ...simulatorVariant(s.options?.variant) }),
   },
   remote: {
     describe: "any implementation behind an agent speaking the driver protocol (docs/driver-protocol.md);\n" +
@@ -49,6 +51,14 @@ const FACTORIES: Record<string, { describe: string; create: Factory }> = {
       new (await import("./native/native-driver")).NativeDriver({ provider: s.options?.provider, providerTraits: s.options?.providerTraits }),
   },
 };
+
+/** The simulator options of `--variant ID` (none: the reference model). */
+function simulatorVariant(id: string | undefined) {
+  if (id === undefined) return {};
+  const v = findVariant(id);
+  if (!v) throw new Error(unknownVariantMessage(id));
+  return variantOptions(v);
+}
 
 /** Drivers that run only inside an agent: the harness never loads them into its own process. */
 export const AGENT_ONLY_DRIVERS: ReadonlySet<string> = new Set(["native-host"]);

@@ -8,6 +8,7 @@ import { AGENT_ONLY_DRIVERS, knownDrivers } from "../drivers/index";
 import { parseTraits } from "../drivers/native/native-driver";
 import { wineLaneStatus } from "../drivers/native/wine";
 import { closeAllConnections } from "../drivers/remote/remote-driver";
+import { findVariant, unknownVariantMessage } from "../drivers/simulator/variants";
 import { parseFeature } from "./report/suite";
 import { UsageError } from "./usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -38,6 +39,7 @@ export const DRIVER_FLAG_OPTIONS: readonly DriverFlag[] = [
   { flags: "--start-timeout <ms>", key: "startTimeoutMs", for: ["remote", "native", "wine"], check: wholeMs, help: "an agent slower than this to start ends the run's scenarios as TIMEOUT (default 60000)" },
   { flags: "--provider <p>", key: "provider", for: ["native", "wine"], help: "the provider under test: protocol name, catalog entry id or provider GUID" },
   { flags: "--provider-traits <json>", key: "providerTraits", for: ["native", "wine"], check: traits, help: 'what WSAPROTOCOL_INFO cannot tell, as JSON: {"maxConnectData":64,"rootInitiatedJoins":true,...}' },
+  { flags: "--variant <id>", key: "variant", for: ["simulator"], check: (v) => (findVariant(v) ? undefined : unknownVariantMessage(v)), help: "a named simulator variant (joinleaf variants lists them); reports/simulator-<id>[-legacy]/" },
 ];
 
 export interface DriverFlag {
@@ -131,7 +133,7 @@ export function checkOptions(o: ConformanceOptions): void {
 // Step definitions register themselves when first required, so a second run in the same process
 // (certify, equivalence) must reuse the library the first one loaded.
 let loadedSupport: ISupportCodeLibrary | undefined;
-async function supportCode(config: IRunConfiguration): Promise<ISupportCodeLibrary> {
+export async function supportCode(config: IRunConfiguration): Promise<ISupportCodeLibrary> {
   return (loadedSupport ??= await loadSupport(config, CUCUMBER_ENVIRONMENT));
 }
 

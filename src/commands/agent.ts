@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { serveStdio, serveTcp } from "../agent";
 import { knownDrivers } from "../../drivers/index";
+import { findVariant, unknownVariantMessage } from "../../drivers/simulator/variants";
 import { addDriverFlags, checkEdition, driverOptionsFrom } from "../conformance";
 import { UsageError } from "../usage-error";
 
@@ -12,7 +13,7 @@ export function define(cmd: Command): void {
     .option("--listen <host:port>", "serve TCP instead of stdio (port 0: any free port); loopback unless you say otherwise")
     .option("--token <token>", "the token TCP clients must present in hello (default: a random one, printed)")
     .option("--ready-file <path>", 'with --listen: write {"host","port","token"} there once listening');
-  addDriverFlags(cmd, ["--provider", "--provider-traits"]);
+  addDriverFlags(cmd, ["--provider", "--provider-traits", "--variant"]);
 }
 
 export interface Options {
@@ -29,6 +30,8 @@ export async function run(values: Options): Promise<number> {
   if (!knownDrivers().includes(driver)) throw new UsageError(`unknown driver "${driver}"; known drivers: ${knownDrivers().join(", ")}`);
   const edition = checkEdition(values.edition);
   const driverOptions = driverOptionsFrom(values);
+  if (driverOptions.variant !== undefined && driver !== "simulator") throw new UsageError(`--variant is for --driver simulator, not "${driver}"`);
+  if (driverOptions.variant !== undefined && !findVariant(driverOptions.variant)) throw new UsageError(unknownVariantMessage(driverOptions.variant));
   if (!values.listen) {
     await serveStdio({ driver, edition, driverOptions });
     return 0;

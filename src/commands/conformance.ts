@@ -6,6 +6,8 @@ import { applyExpectations, describeComparison } from "../expectations";
 import { loadCheckedExpectations } from "../report/common";
 import { readRun } from "../results";
 import { packageFile } from "../package-root";
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { defaultRunName } = require("../profile") as typeof import("../profile");
 
 export function define(cmd: Command): void {
   cmd
@@ -32,7 +34,8 @@ export async function run(values: Options): Promise<number> {
   const options = {
     driver: values.driver,
     edition: values.edition,
-    run: values.run,
+    // A variant's run gets a folder of its own, so it never stands in for the reference model's.
+    run: values.run ?? (typeof values.variant === "string" ? defaultRunName(`simulator-${values.variant}`, values.edition, values.tags) : undefined),
     tags: values.tags,
     quiet: values.quiet ?? false,
     driverOptions: driverOptionsFrom(values),

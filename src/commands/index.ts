@@ -20,5 +20,6 @@ export const COMMANDS: Record<string, { summary: string; load: () => CommandModu
   spec: { summary: "render the readable specification (catalogue + scenarios) as spec.html and spec.md", load: () => require("./spec") },
   certify: { summary: "run the suite, print a verdict and write a certification bundle", load: () => require("./certify") },
   verify: { summary: "check a certification bundle: files, hashes against this suite, required entries, verdict and counts", load: () => require("./verify") },
+  variants: { summary: "run the suite against the simulator's conformant and broken variants (the suite's self-test)", load: () => require("./variants") },
   explore: { summary: "run random call sequences against a driver and the model; print a divergence as a scenario", load: () => require("./explore") },
 };
