@@ -38,15 +38,19 @@ export interface VariantsOptions {
   onVariant?: (o: VariantOutcome) => void;
 }
 
-/** The fixed sample npm test runs: a few choices and a few bugs of different kinds. */
+/**
+ * The fixed sample npm test runs (npm run test:variants runs them all): choices and bugs of
+ * different kinds. Only variants the suite already settles right are in it; the conformant ones
+ * that still false-fail (docs/variants.md) join it once their scenarios accept every reading.
+ */
 export const SAMPLE: readonly string[] = [
   "reference",
-  "windows-ip-multicast",
+  "instant-joins",
   "late-callee-buffer",
-  "retransmits",
   "descriptor-reuse",
+  "reversed-ties",
   "callee-overrun",
-  "stale-caller-data",
+  "callee-after-fd-connect",
   "fd-connect-always-zero",
   "no-already-check",
   "no-fd-close-at-root",

@@ -73,7 +73,7 @@ export class Network {
   add(sock: SimSocket): void {
     this.sockets.set(sock.id, sock);
     sock.host.sockets.add(sock);
-    if (sock.parent) sock.parent.children.add(sock);
+    sock.parent?.children?.add(sock);
   }
 
   /** Takes a socket out of every table; its descriptor may be handed out again. */
@@ -81,7 +81,7 @@ export class Network {
     if (this.sockets.get(sock.id) !== sock) return;
     this.sockets.delete(sock.id);
     sock.host.sockets.delete(sock);
-    sock.parent?.children.delete(sock);
+    sock.parent?.children?.delete(sock);
     this.setLocal(sock, null);
     this.listening.delete(sock);
     this.setSession(sock, null);

@@ -4,7 +4,6 @@
 // over simulated links with a fixed latency and are answered by local roots or by programmable peers.
 // Every outcome below is derived from that state. Where the two editions of the reference text
 // disagree about observable behaviour, `edition` picks the reading (see docs/editions.md).
-import { isDeepStrictEqual } from "node:util";
 import {
   AcceptCondition,
   AcceptOutcome,
@@ -58,7 +57,7 @@ import { VirtualClock } from "./clock";
 import { Choices, Defect, model, WSAECONNABORTED, WSAECONNRESET } from "./choices";
 import { Network } from "./network";
 import { catalogue, LINK_CAPACITY_BYTES_PER_SEC } from "./protocols";
-import type { CalleeMemory, Far, Host, JoinRequest, PendingJoin, Peer, SimSocket, Target } from "./state";
+import type { CalleeMemory, Far, Host, JoinRequest, PendingJoin, Peer, Registration, SimSocket, Target } from "./state";
 
 export type Edition = "current" | "legacy";
 
@@ -74,6 +73,10 @@ const WSATRY_AGAIN = 11002;
 const QOS_NOT_SPECIFIED = 0xffffffff;
 const SERVICETYPE_BESTEFFORT = 1;
 const SERVICETYPE_NOTRAFFIC = 0;
+
+const NO_REGISTRATION: Registration = Object.freeze({ kind: "none" });
+/** What a socket that never listened has waiting: nothing, shared (frozen, so a stray push shows). */
+const NOTHING_QUEUED = Object.freeze([]) as unknown as never[];
 
 /** The model offers every testbed capability there is. */
 const CAPABILITIES: ReadonlySet<DriverCapability> = new Set(DRIVER_CAPABILITIES);
@@ -208,8 +211,8 @@ export class Simulator implements Driver {
       reuseAddress: false,
       listening: false,
       nonBlocking: false,
-      registration: { kind: "none" },
-      recorded: { events: 0, errors: new Array(FD_MAX_EVENTS).fill(0) },
+      registration: NO_REGISTRATION,
+      recorded: null,
       closed: false,
       pendingJoin: null,
       joined: false,
@@ -224,9 +227,9 @@ export class Simulator implements Driver {
       groupQos: null,
       reserved: 0,
       inbox: [],
-      acceptQueue: [],
-      acceptWaiters: [],
-      children: new Set(),
+      acceptQueue: NOTHING_QUEUED,
+      acceptWaiters: NOTHING_QUEUED,
+      children: control === "root" ? new Set() : null,
       lastCallerData: null,
       connectLike: null,
       failedBefore: false,
@@ -268,6 +271,10 @@ export class Simulator implements Driver {
     if (sock.joined || sock.pendingJoin) return fail(E.WSAEISCONN);
     if (sock.control === "leaf" && sock.proto.serviceFlags1 & XP1_MULTIPOINT_CONTROL_PLANE) return fail(E.WSAEOPNOTSUPP);
     sock.listening = true;
+    if (sock.acceptQueue === NOTHING_QUEUED) {
+      sock.acceptQueue = [];
+      sock.acceptWaiters = [];
+    }
     this.net.listening.add(sock);
     return done;
   }
@@ -318,8 +325,8 @@ export class Simulator implements Driver {
     const found = this.lookup(s);
     if ("error" in found) return fail(found.error);
     const sock = found.sock;
-    const out = { events: sock.recorded.events, errors: [...sock.recorded.errors] };
-    sock.recorded = { events: 0, errors: new Array(FD_MAX_EVENTS).fill(0) };
+    const out = sock.recorded ?? { events: 0, errors: new Array(FD_MAX_EVENTS).fill(0) };
+    sock.recorded = null;
     return ok(out);
   }
 
@@ -337,6 +344,7 @@ export class Simulator implements Driver {
     const reg = sock.registration;
     if (reg.kind === "none" || !(reg.mask & (1 << bit))) return;
     if (reg.kind === "event") {
+      sock.recorded ??= { events: 0, errors: new Array(FD_MAX_EVENTS).fill(0) };
       sock.recorded.events |= 1 << bit;
       sock.recorded.errors[bit] = error;
     } else {
@@ -380,7 +388,8 @@ export class Simulator implements Driver {
   async joinLeaf(s: Sock, a: JoinLeafArgs): Promise<JoinLeafOutcome> {
     const callId = this.nextCall++;
     // The caller's inputs as they were on entry; what the call returns says whether they still are.
-    const inputs = structuredClone(a);
+    // (Driver arguments are plain JSON, so their JSON text is a faithful, cheap snapshot.)
+    const inputs = JSON.stringify(a);
     if (a.lpCalleeData) {
       const memory = prepareCalleeMemory(Buffer.alloc(a.lpCalleeData.len + GUARD_BYTES), a.lpCalleeData.len);
       this.callee.set(callId, { capacity: a.lpCalleeData.len, len: a.lpCalleeData.len, memory });
@@ -389,7 +398,7 @@ export class Simulator implements Driver {
       callId,
       result,
       callee: a.lpCalleeData ? this.readCallee(callId) : undefined,
-      inputsUnchanged: isDeepStrictEqual(a, inputs),
+      inputsUnchanged: JSON.stringify(a) === inputs,
     });
     const started = this.startJoin(callId, s, a);
     if (typeof started === "number") return returns(fail(started));
@@ -437,7 +446,7 @@ export class Simulator implements Driver {
     if (name.family !== sock.proto.addressFamily) return this.bug("familyAsFault") ? E.WSAEFAULT : E.WSAEAFNOSUPPORT;
     if (sock.control !== "root" && sock.joined && !this.bug("noIsConnCheck")) return E.WSAEISCONN;
     if (sock.control === "leaf" && sock.failedBefore && this.bug("noRetryAfterFailure")) return E.WSAEINVAL;
-    if (sock.control === "root" && this.bug("rootSingleLeaf") && sock.children.size > 0) return E.WSAEISCONN;
+    if (sock.control === "root" && this.bug("rootSingleLeaf") && (sock.children?.size ?? 0) > 0) return E.WSAEISCONN;
     if (sock.control === "root" && !sock.proto.rootInitiatedJoins) return E.WSAEOPNOTSUPP;
     if (sock.control !== "root" && !sock.proto.leafInitiatedJoins) return E.WSAEOPNOTSUPP;
     if (sock.parent) return E.WSAEISCONN; // a root's per-leaf socket is already a member
@@ -496,9 +505,10 @@ export class Simulator implements Driver {
    */
   private newRootLeafSocket(root: SimSocket): SimSocket {
     const leaf = this.newSocket(root.host, root.proto, "leaf", root.data, root);
-    this.net.setLocal(leaf, root.local ? { ...root.local } : null);
+    this.net.setLocal(leaf, root.local); // replaced whole, never changed in place: shared
     leaf.nonBlocking = root.nonBlocking;
-    leaf.registration = this.bug("registrationsNotInherited") ? { kind: "none" } : { ...root.registration };
+    // Registrations are replaced whole, never changed in place: the leaf can share the root's.
+    leaf.registration = this.bug("registrationsNotInherited") ? NO_REGISTRATION : root.registration;
     leaf.qos = root.qos ? structuredClone(root.qos) : null;
     // The legacy text excludes the root's group ID from what the new socket inherits.
     leaf.groupId = this.edition === "legacy" && !this.bug("groupIdInheritedLegacy") ? 0 : root.groupId;
@@ -812,7 +822,7 @@ export class Simulator implements Driver {
   }
 
   private leavesOf(root: SimSocket): SimSocket[] {
-    return [...root.children].filter((l) => l.joined && !l.closed);
+    return [...(root.children ?? [])].filter((l) => l.joined && !l.closed);
   }
 
   /** Data for the leaf that `perLeaf` (a root's c_leaf socket) stands for. */
@@ -911,7 +921,7 @@ export class Simulator implements Driver {
     if (far?.kind === "socket" && tell) this.clock.schedule(this.latency, () => this.signal(far.socket, "FD_CLOSE", this.choices.fdCloseError));
     if (sock.control === "root" && !sock.parent) {
       // The session ends with its root: every leaf is told.
-      for (const leaf of [...sock.children]) {
+      for (const leaf of [...(sock.children ?? [])]) {
         const lf = leaf.far;
         if (lf?.kind === "peer") {
           lf.peer.log.sawClose = true;
@@ -920,7 +930,7 @@ export class Simulator implements Driver {
         if (lf?.kind === "socket") this.clock.schedule(this.latency, () => this.signal(lf.socket, "FD_CLOSE", this.choices.fdCloseError));
         leaf.far = null;
       }
-      sock.acceptWaiters.splice(0).forEach((wake) => wake());
+      if (sock.acceptWaiters.length) sock.acceptWaiters.splice(0).forEach((wake) => wake());
     }
   }
 
@@ -1085,7 +1095,7 @@ function cString(b: Buffer): Buffer {
 }
 
 function isMulticast(address: string): boolean {
-  const first = Number(address.split(".")[0]);
+  const first = parseInt(address, 10); // the first byte of a dotted quad
   return first >= 224 && first <= 239;
 }
 

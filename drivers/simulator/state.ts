@@ -38,7 +38,8 @@ export interface SimSocket {
   listening: boolean;
   nonBlocking: boolean;
   registration: Registration;
-  recorded: NetworkEvents;
+  /** Events recorded for WSAEnumNetworkEvents (null: none since the last call). */
+  recorded: NetworkEvents | null;
   closed: boolean;
   /** The outstanding join started on this socket (as `s`). */
   pendingJoin: PendingJoin | null;
@@ -59,10 +60,11 @@ export interface SimSocket {
   groupQos: Qos | null;
   reserved: number;
   inbox: Buffer[];
+  /** Join requests waiting for accept (a shared empty array until the socket listens). */
   acceptQueue: JoinRequest[];
   acceptWaiters: Array<() => void>;
-  /** For a c_root: the per-leaf sockets it holds (added or admitted). */
-  children: Set<SimSocket>;
+  /** For a c_root: the per-leaf sockets it holds (added or admitted); null for other sockets. */
+  children: Set<SimSocket> | null;
   /** Caller data of the latest join on this socket (only the stale-copy defect reads it). */
   lastCallerData: Buffer | null;
   /** Legacy reading: a nonblocking c_leaf join that failed WSAEWOULDBLOCK; select shows its end. */

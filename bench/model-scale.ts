@@ -1,0 +1,117 @@
+// Scale of the model (issue 12, goal 1): a c_root adding N leaves one by one (nonblocking, each
+// join completed before the next), and a multicast session of N members with one datagram
+// delivered to all. Prints time per leaf / member at 1k, 10k and 100k and heap per leaf.
+// Run: npm run bench:model (node --expose-gc, so heap figures are after a full collection).
+import type { JoinLeafArgs, Result } from "../drivers/driver";
+import { Simulator } from "../drivers/simulator/simulator";
+import {
+  FD_BITS,
+  JL_BOTH,
+  WSA_FLAG_MULTIPOINT_C_LEAF,
+  WSA_FLAG_MULTIPOINT_C_ROOT,
+  WSA_FLAG_MULTIPOINT_D_LEAF,
+  WSA_FLAG_MULTIPOINT_D_ROOT,
+} from "../drivers/winsock";
+
+const SIZES = (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number);
+/** Members per simulated host: each host has 16,384 ephemeral ports. */
+const MEMBERS_PER_HOST = 10_000;
+
+function value<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`call failed with ${r.error}`);
+  return r.value;
+}
+
+const join = (name: string): JoinLeafArgs => ({ name, namelen: 16, lpCallerData: null, lpCalleeData: null, lpSQOS: null, lpGQOS: null, dwFlags: JL_BOTH });
+
+function heap(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+/** The model being measured, held so the heap figure includes it. */
+let keep: Simulator | null = null;
+
+async function rootWithLeaves(n: number): Promise<{ msPerLeaf: number; cpuUsPerLeaf: number; bytesPerLeaf: number }> {
+  keep = null;
+  const before = heap();
+  const sim = new Simulator();
+  await sim.startup("h");
+  const root = value(await sim.socket({ host: "h", protocol: "sim-atm-p2mp", flags: WSA_FLAG_MULTIPOINT_C_ROOT | WSA_FLAG_MULTIPOINT_D_ROOT }));
+  value(await sim.eventSelect(root, 1 << FD_BITS.FD_CONNECT));
+  const peers: string[] = [];
+  for (let i = 0; i < n; i++) peers.push(value(await sim.definePeer(`leaf${i}`, { answer: "accept" })));
+  const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) {
+    value((await sim.joinLeaf(root, join(peers[i]))).result);
+    await sim.advance(10); // request out, answer back: the join completes
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const events = value(await sim.enumNetworkEvents(root));
+  if (!(events.events & (1 << FD_BITS.FD_CONNECT)) || events.errors[FD_BITS.FD_CONNECT] !== 0) throw new Error("the last join did not complete");
+  if ((await sim.openSockets()).length !== n + 1) throw new Error("not every leaf has its socket");
+  const cpu = process.cpuUsage(cpu0);
+  const bytes = heap() - before;
+  keep = sim; // alive until measured
+  return { msPerLeaf: ms / n, cpuUsPerLeaf: (cpu.user + cpu.system) / n, bytesPerLeaf: bytes / n };
+}
+
+async function sessionWithMembers(n: number): Promise<{ msPerMember: number; cpuUsPerMember: number; deliverMs: number; bytesPerMember: number }> {
+  keep = null;
+  const before = heap();
+  const sim = new Simulator();
+  const group = value(await sim.definePeer("group", { answer: "session" }));
+  const members: number[] = [];
+  const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) {
+    const host = `m${Math.floor(i / MEMBERS_PER_HOST)}`;
+    if (i % MEMBERS_PER_HOST === 0) value(await sim.startup(host));
+    const s = value(await sim.socket({ host, protocol: "sim-multicast", flags: WSA_FLAG_MULTIPOINT_C_LEAF | WSA_FLAG_MULTIPOINT_D_LEAF }));
+    value(await sim.setNonBlocking(s, true));
+    value((await sim.joinLeaf(s, join(group))).result);
+    members.push(s);
+    await sim.advance(10);
+  }
+  const joinMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  const t1 = process.hrtime.bigint();
+  value(await sim.send(members[0], "6869"));
+  await sim.advance(10);
+  const deliverMs = Number(process.hrtime.bigint() - t1) / 1e6;
+  let got = 0;
+  for (const s of members.slice(1)) if ((await sim.recv(s, 64)).ok) got++;
+  if (got !== n - 1) throw new Error(`the datagram reached ${got} of ${n - 1} members`);
+  const bytes = heap() - before;
+  keep = sim;
+  return { msPerMember: joinMs / n, cpuUsPerMember: (cpu.user + cpu.system) / n, deliverMs, bytesPerMember: bytes / n };
+}
+
+async function main(): Promise<void> {
+  void keep;
+  if (!(globalThis as { gc?: () => void }).gc) process.stdout.write("(run with node --expose-gc for heap figures after a full collection)\n");
+  // Warm up the JIT, so the first size measures the model and not the compiler.
+  await rootWithLeaves(2000);
+  await sessionWithMembers(2000);
+  process.stdout.write("c_root adding leaves (nonblocking, each join completed):\n");
+  for (const n of SIZES) {
+    const r = await rootWithLeaves(n);
+    process.stdout.write(
+      `  ${String(n).padStart(7)} leaves: ${(r.msPerLeaf * 1000).toFixed(2).padStart(7)} µs per leaf (${r.cpuUsPerLeaf.toFixed(2)} µs CPU), ${(r.msPerLeaf * n).toFixed(0).padStart(6)} ms in all, ${Math.round(r.bytesPerLeaf)} B heap per leaf (peer included)\n`,
+    );
+  }
+  process.stdout.write("multicast session (members join, then one datagram to all):\n");
+  for (const n of SIZES) {
+    const r = await sessionWithMembers(n);
+    process.stdout.write(
+      `  ${String(n).padStart(7)} members: ${(r.msPerMember * 1000).toFixed(2).padStart(7)} µs per member (${r.cpuUsPerMember.toFixed(2)} µs CPU), ${(r.msPerMember * n).toFixed(0).padStart(6)} ms in all, ` +
+        `one datagram to all in ${r.deliverMs.toFixed(1)} ms, ${Math.round(r.bytesPerMember)} B heap per member\n`,
+    );
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : e}\n`);
+  process.exit(1);
+});
