@@ -118,3 +118,9 @@ export function writeSummary(outcomes: VariantOutcome[], root = reportsRoot()): 
   writeFileSync(file, `${JSON.stringify({ variants: outcomes }, null, 2)}\n`);
   return file;
 }
+
+/** The variant list as docs/variants.md shows it (a test keeps the page in step with VARIANTS). */
+export function variantsTable(): string {
+  const rows = VARIANTS.map((v) => `| \`${v.id}\` | ${v.kind} | ${v.breaks?.join(", ") ?? ""} | ${v.summary} |`);
+  return ["| id | kind | breaks | what it is |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}

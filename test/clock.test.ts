@@ -33,3 +33,24 @@ test("a cancelled timer never runs", () => {
   assert.equal(ran, false);
   assert.equal(clock.pending(), 0);
 });
+
+test("ties can run in the reverse of scheduling order (a choice the texts leave open)", () => {
+  const clock = new VirtualClock({ ties: "reversed" });
+  const ran: string[] = [];
+  clock.schedule(10, () => ran.push("a1"));
+  clock.schedule(10, () => ran.push("a2"));
+  clock.schedule(5, () => ran.push("first"));
+  clock.advance(10);
+  assert.deepEqual(ran, ["first", "a2", "a1"]);
+});
+
+test("many timers come out in time order", () => {
+  const clock = new VirtualClock();
+  const ran: number[] = [];
+  const times = Array.from({ length: 500 }, (_, i) => (i * 7919) % 1000);
+  for (const t of times) clock.schedule(t, () => ran.push(clock.now));
+  assert.equal(clock.pending(), 500);
+  clock.advance(1000);
+  assert.deepEqual(ran, [...times].sort((a, b) => a - b));
+  assert.equal(clock.pending(), 0);
+});

@@ -139,3 +139,60 @@ test("the legacy reading turns a nonblocking c_leaf join into WSAEWOULDBLOCK plu
   await sim.advance(100);
   assert.deepEqual(value(await sim.select(sets, 0)).write, [leaf]);
 });
+
+test("1,000 peers of one kind get distinct addresses without running out", async () => {
+  const sim = new Simulator();
+  await sim.startup("h");
+  const seen = new Set<string>();
+  for (const answer of ["accept", "session", "unreachable"] as const) {
+    for (let i = 0; i < 1000; i++) {
+      const addr = value(await sim.definePeer(`${answer}${i}`, { answer }));
+      assert.equal(seen.has(addr), false, `address of ${answer}${i} given twice`);
+      seen.add(addr);
+    }
+  }
+  // The 1,000th accepting peer is a peer like the first: a root can join it.
+  const root = value(await sim.socket({ host: "h", protocol: "sim-atm-p2mp", flags: ROOT }));
+  value(await sim.eventSelect(root, 1 << FD_BITS.FD_CONNECT));
+  value((await sim.joinLeaf(root, joinTo(value(await sim.definePeer("last", { answer: "accept" }))))).result);
+  await sim.advance(100);
+  assert.equal(value(await sim.enumNetworkEvents(root)).errors[FD_BITS.FD_CONNECT], 0);
+  assert.equal((await sim.peerLog("last")).member, true);
+});
+
+test("choices: FD_CLOSE's error code, descriptor numbering and when a session join completes", async () => {
+  const sim = new Simulator({
+    choices: { fdCloseError: 10054, descriptors: { first: 4, step: 4, reuse: true }, sessionJoin: "at-once" },
+  });
+  await sim.startup("h");
+  const session = value(await sim.definePeer("S", { answer: "session" }));
+  const a = value(await sim.socket({ host: "h", protocol: "sim-multicast", flags: LEAF }));
+  assert.equal(a, 4);
+  value(await sim.eventSelect(a, 1 << FD_BITS.FD_CONNECT));
+  value((await sim.joinLeaf(a, joinTo(session))).result);
+  assert.equal(value(await sim.enumNetworkEvents(a)).events, 1 << FD_BITS.FD_CONNECT, "completed inside the call");
+  value(await sim.closesocket(a));
+  assert.equal(value(await sim.socket({ host: "h", protocol: "sim-multicast", flags: LEAF })), 4, "the freed descriptor comes back");
+
+  const closing = new Simulator({ choices: { fdCloseError: 10054 } });
+  await closing.startup("h");
+  const r = value(await closing.socket({ host: "h", protocol: "sim-atm-p2mp", flags: ROOT }));
+  value(await closing.eventSelect(r, (1 << FD_BITS.FD_CONNECT) | (1 << FD_BITS.FD_CLOSE)));
+  const peer = value(await closing.definePeer("B", { answer: "accept" }));
+  const leaf = value((await closing.joinLeaf(r, joinTo(peer))).result);
+  await closing.advance(100);
+  value(await closing.enumNetworkEvents(leaf));
+  await closing.peerLeave("B");
+  await closing.advance(100);
+  assert.equal(value(await closing.enumNetworkEvents(leaf)).errors[FD_BITS.FD_CLOSE], 10054);
+});
+
+test("a defect changes exactly what it names: callee data past lpCalleeData->len", async () => {
+  const sim = new Simulator({ defects: { calleeIgnoresLen: true } });
+  await sim.startup("h");
+  const root = value(await sim.socket({ host: "h", protocol: "sim-atm-p2mp", flags: ROOT }));
+  const peer = value(await sim.definePeer("B", { answer: "accept", calleeData: "010203" }));
+  const out = await blockingJoin(sim, root, joinTo(peer, { lpCalleeData: { len: 1 } }));
+  assert.equal(out.result.ok, true);
+  assert.equal((await sim.calleeBuffer(out.callId)).guardIntact, false);
+});

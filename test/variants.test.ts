@@ -1,0 +1,78 @@
+// The variant self-test: the list itself, the in-process runner on two variants, the command's
+// usage errors, and docs/variants.md kept in step with VARIANTS.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { parse } from "yaml";
+import { VARIANTS } from "../drivers/simulator/variants";
+import { runVariants, SAMPLE, variantsTable, writeSummary } from "../src/variants";
+
+const ROOT = path.join(__dirname, "..");
+const joinleaf = (...args: string[]) =>
+  spawnSync(process.execPath, [path.join(ROOT, "bin", "joinleaf.js"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, JOINLEAF_REPORTS: mkdtempSync(path.join(tmpdir(), "variants-cli-")) },
+  });
+
+test("every variant has a unique id; broken ones name one defect and catalogue entries that exist", () => {
+  const catalogue = new Set((parse(readFileSync(path.join(ROOT, "features", "catalogue.yaml"), "utf8")).entries as Array<{ id: string }>).map((e) => e.id));
+  const ids = VARIANTS.map((v) => v.id);
+  assert.equal(new Set(ids).size, ids.length);
+  const broken = VARIANTS.filter((v) => v.kind === "broken");
+  assert.ok(broken.length >= 40, `only ${broken.length} broken variants`);
+  for (const v of broken) {
+    assert.ok(v.defect, `${v.id} switches on no defect`);
+    assert.ok(v.breaks && v.breaks.length > 0, `${v.id} names no entry`);
+    for (const id of v.breaks) assert.ok(catalogue.has(id), `${v.id} breaks ${id}, which is not in the catalogue`);
+  }
+  assert.equal(new Set(broken.map((v) => v.defect)).size, broken.length, "two broken variants share a defect");
+  for (const v of VARIANTS.filter((x) => x.kind === "conformant")) assert.equal(v.defect, undefined, `${v.id} is conformant yet has a defect`);
+  for (const id of SAMPLE) assert.ok(ids.includes(id), `sample names unknown variant ${id}`);
+});
+
+test("the runner finds the reference clean and catches a callee buffer overrun, and the summary has the trace report's shape", async () => {
+  const outcomes = await runVariants({ only: ["reference", "callee-overrun"], editions: ["current"] });
+  const [reference, overrun] = outcomes;
+  assert.equal(reference.id, "reference");
+  assert.equal(reference.verdict, "ok");
+  assert.equal(reference.editions.current?.failed.length, 0);
+  assert.ok((reference.editions.current?.statuses.PASS ?? 0) > 0);
+  assert.equal(overrun.verdict, "ok");
+  const failed = overrun.editions.current?.failed ?? [];
+  assert.ok(failed.length > 0, "the overrun was not caught");
+  assert.ok(failed.some((f) => f.rules.includes("JL-110")), "caught, but not by the entry the bug breaks");
+  assert.match(failed[0].scenario, /^features\/.+\.feature:.+/);
+
+  const dir = mkdtempSync(path.join(tmpdir(), "variants-"));
+  const file = writeSummary(outcomes, dir);
+  assert.equal(file, path.join(dir, "variants", "summary.json"));
+  const summary = JSON.parse(readFileSync(file, "utf8"));
+  const v = summary.variants[1];
+  assert.deepEqual(Object.keys(v).sort(), ["breaks", "editions", "id", "kind", "summary", "verdict"]);
+  assert.deepEqual(v.breaks, ["JL-110", "JL-068"]);
+  assert.ok(typeof v.editions.current.statuses.FAIL === "number");
+});
+
+test("unknown variants and bad options are one-line usage errors naming the choices", () => {
+  const r = joinleaf("variants", "--only", "reference,nope");
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /unknown variant "nope"; known variants: reference, /);
+  assert.equal(joinleaf("variants", "--kind", "odd").status, 2);
+  const c = joinleaf("conformance", "--variant", "nope");
+  assert.equal(c.status, 2);
+  assert.match(c.stderr, /unknown variant "nope"; known variants: /);
+  assert.equal(joinleaf("conformance", "--driver", "remote", "--variant", "reference").status, 2);
+});
+
+test("docs/variants.md lists exactly the variants VARIANTS declares", () => {
+  const page = readFileSync(path.join(ROOT, "docs", "variants.md"), "utf8");
+  const start = page.indexOf("<!-- variants:begin -->");
+  const end = page.indexOf("<!-- variants:end -->");
+  assert.ok(start >= 0 && end > start, "docs/variants.md lacks the variants:begin / variants:end markers");
+  const table = page.slice(start + "<!-- variants:begin -->".length, end).trim();
+  assert.equal(table, variantsTable(), "docs/variants.md is out of date: paste variantsTable() from src/variants.ts between the markers");
+});
