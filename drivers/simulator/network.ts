@@ -178,3 +178,13 @@ function nth(short: [number, number, number], wide: [number, number], n: number)
   if (second > 255) throw new Error(`the simulated network has no address left for the ${n}th of a kind`);
   return `${wide[0]}.${second}.${(m >> 8) & 255}.${m & 255}`;
 }
+
+export function isMulticast(address: string): boolean {
+  const first = parseInt(address, 10); // the first byte of a dotted quad
+  return first >= 224 && first <= 239;
+}
+
+/** The simulated network routes 10.0.0.0/8 and multicast; anything else has no route. */
+export function routable(address: string): boolean {
+  return address.startsWith("10.") || isMulticast(address);
+}
