@@ -24,7 +24,9 @@ function value<T>(r: Result<T>): T {
 
 const join = (name: string): JoinLeafArgs => ({ name, namelen: 16, lpCallerData: null, lpCalleeData: null, lpSQOS: null, lpGQOS: null, dwFlags: JL_BOTH });
 
-function heap(): number {
+/** Heap in use after a full collection; 0 when not measuring (a forced collection would distort the timing). */
+function heap(measuring: boolean): number {
+  if (!measuring) return 0;
   (globalThis as { gc?: () => void }).gc?.();
   return process.memoryUsage().heapUsed;
 }
@@ -32,9 +34,9 @@ function heap(): number {
 /** The model being measured, held so the heap figure includes it. */
 let keep: Simulator | null = null;
 
-async function rootWithLeaves(n: number): Promise<{ msPerLeaf: number; cpuUsPerLeaf: number; bytesPerLeaf: number }> {
+async function rootWithLeaves(n: number, measureHeap = false): Promise<{ msPerLeaf: number; cpuUsPerLeaf: number; bytesPerLeaf: number }> {
   keep = null;
-  const before = heap();
+  const before = heap(measureHeap);
   const sim = new Simulator();
   await sim.startup("h");
   const root = value(await sim.socket({ host: "h", protocol: "sim-atm-p2mp", flags: WSA_FLAG_MULTIPOINT_C_ROOT | WSA_FLAG_MULTIPOINT_D_ROOT }));
@@ -52,14 +54,14 @@ async function rootWithLeaves(n: number): Promise<{ msPerLeaf: number; cpuUsPerL
   if (!(events.events & (1 << FD_BITS.FD_CONNECT)) || events.errors[FD_BITS.FD_CONNECT] !== 0) throw new Error("the last join did not complete");
   if ((await sim.openSockets()).length !== n + 1) throw new Error("not every leaf has its socket");
   const cpu = process.cpuUsage(cpu0);
-  const bytes = heap() - before;
+  const bytes = heap(measureHeap) - before;
   keep = sim; // alive until measured
   return { msPerLeaf: ms / n, cpuUsPerLeaf: (cpu.user + cpu.system) / n, bytesPerLeaf: bytes / n };
 }
 
-async function sessionWithMembers(n: number): Promise<{ msPerMember: number; cpuUsPerMember: number; deliverMs: number; bytesPerMember: number }> {
+async function sessionWithMembers(n: number, measureHeap = false): Promise<{ msPerMember: number; cpuUsPerMember: number; deliverMs: number; bytesPerMember: number }> {
   keep = null;
-  const before = heap();
+  const before = heap(measureHeap);
   const sim = new Simulator();
   const group = value(await sim.definePeer("group", { answer: "session" }));
   const members: number[] = [];
@@ -83,9 +85,26 @@ async function sessionWithMembers(n: number): Promise<{ msPerMember: number; cpu
   let got = 0;
   for (const s of members.slice(1)) if ((await sim.recv(s, 64)).ok) got++;
   if (got !== n - 1) throw new Error(`the datagram reached ${got} of ${n - 1} members`);
-  const bytes = heap() - before;
+  const bytes = heap(measureHeap) - before;
   keep = sim;
   return { msPerMember: joinMs / n, cpuUsPerMember: (cpu.user + cpu.system) / n, deliverMs, bytesPerMember: bytes / n };
+}
+
+/**
+ * Heap from one model of size n (after full collections); time as the mean over enough further
+ * models of size n to add up to 100,000 leaves, run without forced collections.
+ */
+async function repeated<T extends { cpuUs: number; ms: number }>(n: number, measure: (n: number, measureHeap: boolean) => Promise<T>): Promise<T> {
+  const first = await measure(n, true);
+  const times = Math.max(1, Math.round(100_000 / n));
+  let ms = 0;
+  let cpuUs = 0;
+  for (let i = 0; i < times; i++) {
+    const r = await measure(n, false);
+    ms += r.ms;
+    cpuUs += r.cpuUs;
+  }
+  return { ...first, ms: ms / times, cpuUs: cpuUs / times };
 }
 
 async function main(): Promise<void> {
@@ -94,18 +113,24 @@ async function main(): Promise<void> {
   // Warm up the JIT, so the first size measures the model and not the compiler.
   await rootWithLeaves(2000);
   await sessionWithMembers(2000);
-  process.stdout.write("c_root adding leaves (nonblocking, each join completed):\n");
+  process.stdout.write("c_root adding leaves (nonblocking, each join completed; smaller sizes repeated up to 100,000 leaves):\n");
   for (const n of SIZES) {
-    const r = await rootWithLeaves(n);
+    const r = await repeated(n, async (k, h) => {
+      const x = await rootWithLeaves(k, h);
+      return { ...x, ms: x.msPerLeaf * k, cpuUs: x.cpuUsPerLeaf * k };
+    });
     process.stdout.write(
-      `  ${String(n).padStart(7)} leaves: ${(r.msPerLeaf * 1000).toFixed(2).padStart(7)} µs per leaf (${r.cpuUsPerLeaf.toFixed(2)} µs CPU), ${(r.msPerLeaf * n).toFixed(0).padStart(6)} ms in all, ${Math.round(r.bytesPerLeaf)} B heap per leaf (peer included)\n`,
+      `  ${String(n).padStart(7)} leaves: ${((r.ms * 1000) / n).toFixed(2).padStart(7)} µs per leaf (${(r.cpuUs / n).toFixed(2)} µs CPU), ${r.ms.toFixed(0).padStart(6)} ms in all, ${Math.round(r.bytesPerLeaf)} B heap per leaf (peer included)\n`,
     );
   }
   process.stdout.write("multicast session (members join, then one datagram to all):\n");
   for (const n of SIZES) {
-    const r = await sessionWithMembers(n);
+    const r = await repeated(n, async (k, h) => {
+      const x = await sessionWithMembers(k, h);
+      return { ...x, ms: x.msPerMember * k, cpuUs: x.cpuUsPerMember * k };
+    });
     process.stdout.write(
-      `  ${String(n).padStart(7)} members: ${(r.msPerMember * 1000).toFixed(2).padStart(7)} µs per member (${r.cpuUsPerMember.toFixed(2)} µs CPU), ${(r.msPerMember * n).toFixed(0).padStart(6)} ms in all, ` +
+      `  ${String(n).padStart(7)} members: ${((r.ms * 1000) / n).toFixed(2).padStart(7)} µs per member (${(r.cpuUs / n).toFixed(2)} µs CPU), ${r.ms.toFixed(0).padStart(6)} ms in all, ` +
         `one datagram to all in ${r.deliverMs.toFixed(1)} ms, ${Math.round(r.bytesPerMember)} B heap per member\n`,
     );
   }

@@ -44,8 +44,7 @@ export abstract class JoinModel extends SocketModel {
   async joinLeaf(s: Sock, a: JoinLeafArgs): Promise<JoinLeafOutcome> {
     const callId = this.nextCall++;
     // The caller's inputs as they were on entry; what the call returns says whether they still are.
-    // (Driver arguments are plain JSON, so their JSON text is a faithful, cheap snapshot.)
-    const inputs = JSON.stringify(a);
+    const inputs = snapshot(a);
     if (a.lpCalleeData) {
       const memory = prepareCalleeMemory(Buffer.alloc(a.lpCalleeData.len + GUARD_BYTES), a.lpCalleeData.len);
       this.callee.set(callId, { capacity: a.lpCalleeData.len, len: a.lpCalleeData.len, memory });
@@ -54,7 +53,7 @@ export abstract class JoinModel extends SocketModel {
       callId,
       result,
       callee: a.lpCalleeData ? this.readCallee(callId) : undefined,
-      inputsUnchanged: JSON.stringify(a) === inputs,
+      inputsUnchanged: sameSnapshot(snapshot(a), inputs),
     });
     const started = this.startJoin(callId, s, a);
     if (typeof started === "number") return returns(fail(started));
@@ -161,7 +160,7 @@ export abstract class JoinModel extends SocketModel {
    */
   protected newRootLeafSocket(root: SimSocket): SimSocket {
     const leaf = this.newSocket(root.host, root.proto, "leaf", root.data, root);
-    this.net.setLocal(leaf, root.local); // replaced whole, never changed in place: shared
+    this.net.setLocal(leaf, root.local, root); // replaced whole, never changed in place: shared
     leaf.nonBlocking = root.nonBlocking;
     // Registrations are replaced whole, never changed in place: the leaf can share the root's.
     leaf.registration = this.bug("registrationsNotInherited") ? NO_REGISTRATION : root.registration;
@@ -531,3 +530,12 @@ function cString(b: Buffer): Buffer {
   return zero < 0 ? b : b.subarray(0, zero);
 }
 
+/** What the caller's arguments read: plain values as they are, nested structures as their JSON. */
+function snapshot(a: JoinLeafArgs): unknown[] {
+  const json = (v: unknown) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v);
+  return [a.name, a.namelen, a.dwFlags, json(a.lpCallerData), json(a.lpCalleeData), json(a.lpSQOS), json(a.lpGQOS)];
+}
+
+function sameSnapshot(x: unknown[], y: unknown[]): boolean {
+  return x.every((v, i) => v === y[i]);
+}

@@ -15,9 +15,10 @@ export class Network {
   readonly peers = new Map<string, Peer>();
   /** Listening sockets (few: one per root that admits leaves). */
   readonly listening = new Set<SimSocket>();
+  /** Scripted peers by address (each peer has an address of its own). */
   private readonly peersAt = new Map<string, Peer>();
-  /** host name + local address + port → the sockets bound there (a root and its per-leaf sockets share one). */
-  private readonly bound = new Map<string, Set<SimSocket>>();
+  /** host name + local address + port → how many sockets are bound there (a root and its per-leaf sockets share one). */
+  private readonly bound = new Map<string, number>();
   private readonly sessions = new Map<string, Set<SimSocket>>();
   private readonly sessionPeers = new Map<string, Peer[]>();
   private nextDescriptor: number;
@@ -43,7 +44,6 @@ export class Network {
         blocking: null,
         inCallback: 0,
         messages: [],
-        sockets: new Set(),
         nextPort: this.choices.ephemeralPorts.order === "ascending" ? this.choices.ephemeralPorts.first : this.choices.ephemeralPorts.last,
         reservedBandwidth: 0,
       };
@@ -72,7 +72,6 @@ export class Network {
 
   add(sock: SimSocket): void {
     this.sockets.set(sock.id, sock);
-    sock.host.sockets.add(sock);
     sock.parent?.children?.add(sock);
   }
 
@@ -80,7 +79,6 @@ export class Network {
   forget(sock: SimSocket): void {
     if (this.sockets.get(sock.id) !== sock) return;
     this.sockets.delete(sock.id);
-    sock.host.sockets.delete(sock);
     sock.parent?.children?.delete(sock);
     this.setLocal(sock, null);
     this.listening.delete(sock);
@@ -93,26 +91,22 @@ export class Network {
 
   // ------------------------------------------------------------ ports
 
-  setLocal(sock: SimSocket, local: SimSocket["local"]): void {
-    if (sock.local) {
-      const key = portKey(sock.host, sock.local.address, sock.local.port);
-      const set = this.bound.get(key);
-      set?.delete(sock);
-      if (set?.size === 0) this.bound.delete(key);
+  /** Binds (or unbinds) a socket; `like` is a socket already bound to the same place (its key is reused). */
+  setLocal(sock: SimSocket, local: SimSocket["local"], like?: SimSocket): void {
+    if (sock.portKey !== null) {
+      const left = (this.bound.get(sock.portKey) ?? 1) - 1;
+      if (left) this.bound.set(sock.portKey, left);
+      else this.bound.delete(sock.portKey);
     }
     sock.local = local;
-    if (local) {
-      const key = portKey(sock.host, local.address, local.port);
-      let set = this.bound.get(key);
-      if (!set) this.bound.set(key, (set = new Set()));
-      set.add(sock);
-    }
+    sock.portKey = local ? (like?.portKey ?? portKey(sock.host, local.address, local.port)) : null;
+    if (sock.portKey !== null) this.bound.set(sock.portKey, (this.bound.get(sock.portKey) ?? 0) + 1);
   }
 
   portTaken(h: Host, address: string, port: number, except: SimSocket | null): boolean {
-    const set = this.bound.get(portKey(h, address, port));
-    if (!set) return false;
-    return set.size > (except && set.has(except) ? 1 : 0);
+    const key = portKey(h, address, port);
+    const count = this.bound.get(key) ?? 0;
+    return count > (except?.portKey === key ? 1 : 0);
   }
 
   /** The next free ephemeral port of the host's address, or null when the range is used up. */
@@ -154,12 +148,13 @@ export class Network {
       const list = this.sessionPeers.get(key) ?? [];
       list.push(peer);
       this.sessionPeers.set(key, list);
-    } else if (!this.peersAt.has(key)) this.peersAt.set(key, peer);
+    } else if (!this.peersAt.has(peer.address.address)) this.peersAt.set(peer.address.address, peer);
   }
 
   /** The scripted (non-session) peer at an address, if any. */
   peerAt(address: string, port: number): Peer | undefined {
-    return this.peersAt.get(`${address}:${port}`);
+    const peer = this.peersAt.get(address);
+    return peer?.address.port === port ? peer : undefined;
   }
 }
 

@@ -107,7 +107,7 @@ export abstract class SocketModel {
   async cleanup(hostName: string): Promise<Result> {
     const h = this.host(hostName);
     if (!h.started) return fail(E.WSANOTINITIALISED);
-    for (const s of [...h.sockets]) this.close(s);
+    for (const s of [...this.sockets.values()]) if (s.host === h) this.close(s);
     h.started = false;
     return done;
   }
@@ -178,6 +178,7 @@ export abstract class SocketModel {
       control,
       data,
       local: null,
+      portKey: null,
       reuseAddress: false,
       listening: false,
       nonBlocking: false,

@@ -15,8 +15,6 @@ export interface Host {
   /** How many callback functions (WSAAccept conditions) the provider is running for this application. */
   inCallback: number;
   messages: AsyncMessage[];
-  /** Open sockets of this application (for WSACleanup). */
-  sockets: Set<SimSocket>;
   nextPort: number;
   /** Bandwidth promised to admitted flows, for QOS admission. */
   reservedBandwidth: number;
@@ -34,6 +32,8 @@ export interface SimSocket {
   control: "root" | "leaf" | null;
   data: "root" | "leaf" | null;
   local: { address: string; port: number } | null;
+  /** Where `local` is, as the network's port index keys it (null: unbound). */
+  portKey: string | null;
   reuseAddress: boolean;
   listening: boolean;
   nonBlocking: boolean;
