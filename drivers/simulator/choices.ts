@@ -43,6 +43,10 @@ export interface Choices {
   /** Which protocol entries the provider installs: the full simulated set, or only a
    *  Windows-like IP multicast entry (nonrooted, no connect data, no QOS). */
   catalogue: "simulated" | "windows-ip-multicast";
+  /** "can first surface as WSAEADDRINUSE from WSAJoinLeaf when the socket was bound to a wildcard
+   *  address" [JL-096, a may]: a join to a multicast session commits the wildcard to the host's
+   *  address (and can clash), or leaves it a wildcard (as a UDP socket joining a group does). */
+  sessionLocalAddress: "committed" | "left-wildcard";
   /** One-way delay of every simulated link (the texts name no latency). */
   linkLatencyMs: number;
 }
@@ -61,6 +65,7 @@ export const DEFAULT_CHOICES: Readonly<Choices> = Object.freeze({
   sameInstantOrder: "scheduled",
   protocolOrder: "as-listed",
   catalogue: "simulated",
+  sessionLocalAddress: "committed",
   linkLatencyMs: 5,
 } as Choices);
 

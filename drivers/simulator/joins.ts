@@ -207,7 +207,8 @@ export abstract class JoinModel extends SocketModel {
       this.net.setLocal(sock, { address: h.address, port });
       return 0;
     }
-    if (sock.local.address === "0.0.0.0") {
+    const session = !(sock.proto.serviceFlags1 & XP1_MULTIPOINT_CONTROL_PLANE);
+    if (sock.local.address === "0.0.0.0" && !(session && this.choices.sessionLocalAddress === "left-wildcard")) {
       if (!sock.reuseAddress && this.net.portTaken(h, h.address, sock.local.port, sock)) return E.WSAEADDRINUSE;
       this.net.setLocal(sock, { address: h.address, port: sock.local.port });
     }

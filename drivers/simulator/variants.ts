@@ -21,10 +21,14 @@ const bug = (id: string, defect: Defect, breaks: string[], summary: string): Var
 
 export const VARIANTS: readonly Variant[] = [
   ok("reference", "the simulator as it always behaved (DEFAULT_CHOICES)", {}),
-  ok("windows-ip-multicast", "Windows' IP helper: only a nonrooted UDP entry, joins complete inside the call, dwFlags not enforced", {
+  ok("windows-ip-multicast", "Windows' IP helper: only a nonrooted UDP entry, joins complete inside the call, dwFlags not enforced, no local address committed", {
     catalogue: "windows-ip-multicast",
     sessionJoin: "at-once",
     dataPlaneFlags: "ignored",
+    sessionLocalAddress: "left-wildcard",
+  }),
+  ok("wildcard-member", "a UDP-based provider whose multicast join leaves a wildcard-bound socket's address a wildcard (no WSAEADDRINUSE)", {
+    sessionLocalAddress: "left-wildcard",
   }),
   ok("instant-joins", "a provider whose multicast joins complete inside the call (nothing to wait for on the wire)", { sessionJoin: "at-once" }),
   ok("abortive-close", "a provider that releases connections abortively: FD_CLOSE carries WSAECONNRESET", { fdCloseError: WSAECONNRESET }),
