@@ -47,6 +47,18 @@ export interface Choices {
    *  address" [JL-096, a may]: a join to a multicast session commits the wildcard to the host's
    *  address (and can clash), or leaves it a wildcard (as a UDP socket joining a group does). */
   sessionLocalAddress: "committed" | "left-wildcard";
+  /** "An implementation is free to let the root and one leaf exchange private data" [JL-049]:
+   *  where it does not, sending on the root's per-leaf socket fails WSAEOPNOTSUPP or carries nothing. */
+  sideChatWithout: "refused" | "dropped";
+  /** "cannot honour the requested QOS ... the call fails" [JL-081, JL-119]: a provider that finds out
+   *  at the call, or only when the network answers (the join then ends with WSAEOPNOTSUPP). */
+  qosRefusal: "at-call" | "on-completion";
+  /** "select ... gives no way to find out when a join has completed" [JL-034]: select's answer for a
+   *  c_leaf stays as bound-ness says, or turns writable once it is a member. */
+  selectAfterJoin: "unchanged" | "writable-once-joined";
+  /** Current edition: "same properties as s" [JL-045], silent on the group ID (the legacy text
+   *  excludes it, JL-047): the new c_leaf socket inherits the root's group ID or not. */
+  currentGroupId: "inherited" | "not-inherited";
   /** One-way delay of every simulated link (the texts name no latency). */
   linkLatencyMs: number;
 }
@@ -66,6 +78,10 @@ export const DEFAULT_CHOICES: Readonly<Choices> = Object.freeze({
   protocolOrder: "as-listed",
   catalogue: "simulated",
   sessionLocalAddress: "committed",
+  sideChatWithout: "refused",
+  qosRefusal: "at-call",
+  selectAfterJoin: "unchanged",
+  currentGroupId: "inherited",
   linkLatencyMs: 5,
 } as Choices);
 

@@ -114,7 +114,10 @@ export abstract class JoinModel extends SocketModel {
     const target = name.address === "0.0.0.0" ? ({ kind: "nobody" } as const) : this.resolve(sock, name);
     if (target === "invalid") return E.WSAEADDRNOTAVAIL;
     if (sock.host.faults.has("no-buffers") && !this.bug("noBuffersIgnored")) return E.WSAENOBUFS;
-    const qos = this.admitQos(sock, a);
+    let qos = this.admitQos(sock, a);
+    // A provider that learns only from the network that a flowspec cannot be met reports it as the join's outcome.
+    const lateError = qos === E.WSAEOPNOTSUPP && this.choices.qosRefusal === "on-completion" ? qos : 0;
+    if (lateError) qos = { tokenRate: null, bandwidth: 0, socketQos: null, groupQos: null };
     if (typeof qos === "number") return qos;
     const bindError = this.commitLocalAddress(sock);
     if (bindError) return bindError;
@@ -145,6 +148,7 @@ export abstract class JoinModel extends SocketModel {
       finished: false,
       settle: null,
       calleeWritten: false,
+      lateError,
     };
     sock.pendingJoin = join;
     returned.usable = this.bug("usableBeforeCompletion");
@@ -166,7 +170,8 @@ export abstract class JoinModel extends SocketModel {
     leaf.registration = this.bug("registrationsNotInherited") ? NO_REGISTRATION : root.registration;
     leaf.qos = root.qos ? structuredClone(root.qos) : null;
     // The legacy text excludes the root's group ID from what the new socket inherits.
-    leaf.groupId = this.edition === "legacy" && !this.bug("groupIdInheritedLegacy") ? 0 : root.groupId;
+    const inherits = this.edition === "legacy" ? this.bug("groupIdInheritedLegacy") : this.choices.currentGroupId === "inherited";
+    leaf.groupId = inherits ? root.groupId : 0;
     return leaf;
   }
 
@@ -309,6 +314,7 @@ export abstract class JoinModel extends SocketModel {
   /** Ends a join with an outcome: 0 for success, or the error code. */
   protected finish(join: PendingJoin, error: number, calleeHex?: string): void {
     if (join.finished) return;
+    if (!error && join.lateError) error = join.lateError;
     const memory = this.callee.get(join.callId);
     if (!error && memory && !join.calleeWritten && this.choices.calleeBufferWritten === "before-fd-connect") {
       // This provider fills the callee buffer as the answer arrives and reports completion a moment later.

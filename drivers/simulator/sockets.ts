@@ -350,6 +350,9 @@ export abstract class SocketModel {
    */
   protected writable(sock: SimSocket): boolean {
     if (sock.connectLike) return sock.connectLike === "connected";
+    // A provider may show a c_leaf writable only once it is a member; the texts only say select is
+    // no way to learn that a join completed, not that its answer never changes.
+    if (this.choices.selectAfterJoin === "writable-once-joined" && sock.control === "leaf" && !sock.parent) return sock.joined;
     // Bound is enough: whether a join on the socket has completed is not something select shows.
     return sock.local !== null;
   }
@@ -366,7 +369,7 @@ export abstract class SocketModel {
     const deliver = (run: () => void) => this.clock.schedule(this.latency, run);
     if (sock.parent) {
       // A root's per-leaf socket: side chat where the protocol allows it.
-      if (!sock.proto.sideChat) return fail(E.WSAEOPNOTSUPP);
+      if (!sock.proto.sideChat) return this.choices.sideChatWithout === "refused" ? fail(E.WSAEOPNOTSUPP) : ok(bytes.length);
       const far = sock.far;
       if (far?.kind === "peer") deliver(() => far.peer.log.received.push(data));
       if (far?.kind === "socket") deliver(() => this.receive(far.socket, bytes));

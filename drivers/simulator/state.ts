@@ -99,6 +99,8 @@ export interface PendingJoin {
   settle: ((error: number) => void) | null;
   /** The callee buffer was filled ahead of FD_CONNECT (choice calleeBufferWritten). */
   calleeWritten: boolean;
+  /** An error the provider reports only once the join ends (choice qosRefusal). */
+  lateError: number;
 }
 
 export type Target =

@@ -62,6 +62,16 @@ export const VARIANTS: readonly Variant[] = [
   }),
   ok("reversed-ties", "events of the same instant delivered in the reverse of the order they arose", { sameInstantOrder: "reversed" }),
   ok("reversed-catalogue", "a provider that lists its protocol entries in the reverse order", { protocolOrder: "reversed" }),
+  ok("side-chat-dropped", "a provider without side chats that lets data sent on the root's per-leaf socket vanish instead of refusing it", {
+    sideChatWithout: "dropped",
+  }),
+  ok("late-qos-refusal", "an RSVP-style provider that learns from the network that a flowspec cannot be met: the join ends WSAEOPNOTSUPP", {
+    qosRefusal: "on-completion",
+  }),
+  ok("select-shows-join", "a connection-like provider whose c_leaf turns writable in select once it is a member", { selectAfterJoin: "writable-once-joined" }),
+  ok("group-id-not-inherited", "current edition: a provider that gives the root's new c_leaf socket no group ID (as the legacy text says)", {
+    currentGroupId: "not-inherited",
+  }),
   ok("slow-links", "a wide-area network: 200 ms one-way delay on every link", { linkLatencyMs: 200 }),
 
   bug("callee-overrun", "calleeIgnoresLen", ["JL-110", "JL-068"], "ignores lpCalleeData->len and writes the peer's whole answer past the buffer"),
