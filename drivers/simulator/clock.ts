@@ -45,6 +45,9 @@ export class VirtualClock {
         if (timer.cancelled) return;
         timer.cancelled = true;
         this.live--;
+        // Cancelled timers leave the heap lazily; when they are most of it, sweep them out so a
+        // cancelled timeout does not hold its join's state until its time comes.
+        if (this.heap.length > 64 && this.live * 2 < this.heap.length) this.sweep();
       },
     };
   }
@@ -70,6 +73,12 @@ export class VirtualClock {
 
   pending(): number {
     return this.live;
+  }
+
+  private sweep(): void {
+    const kept = this.heap.filter((t) => !t.cancelled).sort((a, b) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0));
+    this.heap.length = 0;
+    this.heap.push(...kept); // a sorted array is a valid heap
   }
 
   private before(a: Timer, b: Timer): boolean {
