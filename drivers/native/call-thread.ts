@@ -10,6 +10,8 @@
 // idle worker or starts a new one, so any number of blocking calls can wait at the same time.
 // Pointers and SOCKET handles are process-wide, so the driver builds a call's inputs in its own
 // memory and passes their addresses.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import { NO_ERROR_SET_SENTINEL } from "../winsock";
 import type { Ws2 } from "./ws2";
@@ -108,16 +110,37 @@ export function serveCallThread(): void {
 
 // ------------------------------------------------------------------ the driver's side
 
-/** A worker loads this module (through ts-node when it is TypeScript) and serves calls. */
-function bootstrap(): string {
-  const self = __filename;
-  const tsNode = self.endsWith(".ts") ? require.resolve("ts-node") : null;
-  const project = require("node:path").join(__dirname, "..", "..", "tsconfig.json") as string;
-  return [
-    tsNode ? `require(${JSON.stringify(tsNode)}).register({ transpileOnly: true, project: ${JSON.stringify(project)} });` : "",
-    `require(${JSON.stringify(self)}).serveCallThread();`,
+/** The TypeScript a call thread runs, relative to this folder (what call-thread.ts and ws2.ts import). */
+const THREAD_SOURCES = ["call-thread.ts", "ws2.ts", "../winsock.ts"];
+
+/**
+ * A worker loads this module and serves calls. Loading ts-node in every worker costs seconds under
+ * Wine, so a TypeScript checkout hands the worker its few files already transpiled, with the
+ * TypeScript compiler ts-node loaded in this thread.
+ */
+function bootstrap(): { code: string; sources: Record<string, string> } {
+  const serve = `require(${JSON.stringify(__filename)}).serveCallThread();`;
+  if (!__filename.endsWith(".ts")) return { code: serve, sources: {} };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require("typescript") as typeof import("typescript");
+  const sources: Record<string, string> = {};
+  for (const f of THREAD_SOURCES) {
+    const file = path.join(__dirname, f);
+    const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+    sources[file] = ts.transpileModule(readFileSync(file, "utf8"), { compilerOptions, fileName: file }).outputText;
+  }
+  const load = [
+    `const { workerData } = require("node:worker_threads");`,
+    `require.extensions[".ts"] = (m, file) => {`,
+    `  const js = workerData.sources[file];`,
+    `  if (js === undefined) throw new Error("a call thread has no transpiled source for " + file);`,
+    `  m._compile(js, file);`,
+    `};`,
   ].join("\n");
+  return { code: `${load}\n${serve}`, sources };
 }
+
+let boot: ReturnType<typeof bootstrap> | undefined;
 
 const MAX_IDLE = 4;
 
@@ -156,13 +179,19 @@ class CallThreads {
     });
   }
 
+  /** Starts one idle thread ahead of the first blocking call (it takes a while to start). */
+  warm(): void {
+    if (this.idle.length === 0 && this.started === 0) this.idle.push(this.spawn());
+  }
+
   /** How many threads were started so far (for tests and findings). */
   get threadsStarted(): number {
     return this.started;
   }
 
   private spawn(): Worker {
-    const w = new Worker(bootstrap(), { eval: true, stdout: false, stderr: false });
+    boot ??= bootstrap();
+    const w = new Worker(boot.code, { eval: true, workerData: { sources: boot.sources }, stdout: false, stderr: false });
     w.unref(); // an idle call thread never keeps the agent alive
     this.started++;
     return w;

@@ -233,6 +233,7 @@ export class NativeDriver implements Driver {
     if (value.rc !== 0) return fail(value.rc);
     this.started++;
     this.appStarted++;
+    callThreads().warm(); // an application at work will soon make a blocking call
     return done;
   }
 
