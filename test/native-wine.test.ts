@@ -6,7 +6,8 @@ import net from "node:net";
 import path from "node:path";
 import { test } from "node:test";
 import type { Result } from "../drivers/driver";
-import { WINE_NODE, wineLaneStatus } from "../drivers/native/wine";
+import { execFileSync } from "node:child_process";
+import { WINE_NODE, wineLaneStatus, wineLoader } from "../drivers/native/wine";
 import { closeAllConnections, connectRemote } from "../drivers/remote/remote-driver";
 import { decodeSockAddr, encodeSockAddr, inet } from "../drivers/sockaddr";
 import { ERRORS, FD_BITS, NO_ERROR_SET_SENTINEL, WSA_FLAG_MULTIPOINT_C_LEAF, WSA_FLAG_MULTIPOINT_D_LEAF } from "../drivers/winsock";
@@ -177,4 +178,36 @@ test("after the application's last WSACleanup, Winsock answers as not initialise
     await d.dispose();
     closeAllConnections();
   }
+});
+
+const LINUX = process.platform === "linux" ? false : "the Wine lane runs on Linux only";
+
+test("--wine PATH / JOINLEAF_WINE / WINELOADER pick the loader; a path that is no Wine loader is said so in one line", { skip: LINUX }, () => {
+  const saved = { JOINLEAF_WINE: process.env.JOINLEAF_WINE, WINELOADER: process.env.WINELOADER };
+  try {
+    delete process.env.JOINLEAF_WINE;
+    process.env.WINELOADER = "/opt/wine-from-env/wine64";
+    assert.deepEqual(wineLoader(), { path: "/opt/wine-from-env/wine64", explicit: true });
+    process.env.JOINLEAF_WINE = "/opt/wine-joinleaf/wine64";
+    assert.deepEqual(wineLoader(), { path: "/opt/wine-joinleaf/wine64", explicit: true }, "JOINLEAF_WINE comes before WINELOADER");
+    assert.deepEqual(wineLoader("/opt/given/wine64"), { path: "/opt/given/wine64", explicit: true }, "--wine comes first");
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  const status = wineLaneStatus("/bin/ls");
+  assert.equal(status.ready, false);
+  assert.equal(!status.ready && status.reason, "/bin/ls is not a Wine loader: '/bin/ls --version' does not print a Wine version");
+  const missing = wineLaneStatus("/nonexistent/wine64");
+  assert.equal(!missing.ready && missing.reason, "/nonexistent/wine64 is not a Wine loader: no executable file there");
+  // wine-node.sh says the same, in one line, and runs nothing.
+  let stderr = "";
+  try {
+    execFileSync(WINE_NODE, ["--wine", "/bin/ls", "-e", "0"], { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  } catch (e) {
+    stderr = String((e as { stderr?: string }).stderr ?? "");
+  }
+  assert.equal(stderr, "wine-node.sh: /bin/ls is not a Wine loader: '/bin/ls --version' does not print a Wine version\n");
 });
