@@ -138,6 +138,16 @@ test("blocking calls wait on threads of their own while the agent serves the sce
     const second = new net.Socket();
     await new Promise<void>((resolve, reject) => second.once("error", reject).connect(tcpPort, "127.0.0.1", () => resolve()));
     assert.deepEqual(value("select", await waiting).read, [l]);
+    // WSAAccept's condition function runs on the accepting thread, and so does a join made inside it.
+    const inner = await d.joinLeaf(u, { name: encodeSockAddr(inet("239.255.77.1", 47000)), namelen: 16, lpCallerData: null, lpCalleeData: null, lpSQOS: null, lpGQOS: null, dwFlags: 4 });
+    const withCondition = await d.wsaAccept(l, { verdict: "accept", joinInside: { s: u, args: { name: encodeSockAddr(inet("239.255.77.1", 47000)), namelen: 16, lpCallerData: null, lpCalleeData: { len: 8 }, lpSQOS: null, lpGQOS: null, dwFlags: 4 } } });
+    const acceptedAgain = value("WSAAccept", withCondition.result);
+    assert.ok(acceptedAgain !== l && acceptedAgain !== accepted, "WSAAccept returned a new socket");
+    assert.equal(withCondition.callerData, null, "a TCP connect carries no caller data");
+    assert.ok(withCondition.joinInside, "the join inside the condition function was made");
+    // Wine's stub answers the same inside the condition as outside it.
+    assert.deepEqual(withCondition.joinInside.result, inner.result);
+    assert.equal(withCondition.joinInside.callee?.guardIntact, true);
     second.destroy();
 
     // A blocked call ends when its socket is closed: dispose is never held up by one.
