@@ -10,10 +10,9 @@
 // idle worker or starts a new one, so any number of blocking calls can wait at the same time.
 // Pointers and SOCKET handles are process-wide, so the driver builds a call's inputs in its own
 // memory and passes their addresses.
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import { NO_ERROR_SET_SENTINEL } from "../winsock";
+import { FROM_SOURCES, transpiledClosure, tsLoaderPrelude } from "./ts-sources";
 import type { Ws2 } from "./ws2";
 
 /** The raw WSAJoinLeaf arguments, every pointer already in process memory (0n/null = NULL). */
@@ -110,34 +109,12 @@ export function serveCallThread(): void {
 
 // ------------------------------------------------------------------ the driver's side
 
-/** The TypeScript a call thread runs, relative to this folder (what call-thread.ts and ws2.ts import). */
-const THREAD_SOURCES = ["call-thread.ts", "ws2.ts", "../winsock.ts"];
-
-/**
- * A worker loads this module and serves calls. Loading ts-node in every worker costs seconds under
- * Wine, so a TypeScript checkout hands the worker its few files already transpiled, with the
- * TypeScript compiler ts-node loaded in this thread.
- */
+/** A worker loads this module and serves calls (its TypeScript arrives transpiled: ts-sources.ts). */
 function bootstrap(): { code: string; sources: Record<string, string> } {
   const serve = `require(${JSON.stringify(__filename)}).serveCallThread();`;
-  if (!__filename.endsWith(".ts")) return { code: serve, sources: {} };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ts = require("typescript") as typeof import("typescript");
-  const sources: Record<string, string> = {};
-  for (const f of THREAD_SOURCES) {
-    const file = path.join(__dirname, f);
-    const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
-    sources[file] = ts.transpileModule(readFileSync(file, "utf8"), { compilerOptions, fileName: file }).outputText;
-  }
-  const load = [
-    `const { workerData } = require("node:worker_threads");`,
-    `require.extensions[".ts"] = (m, file) => {`,
-    `  const js = workerData.sources[file];`,
-    `  if (js === undefined) throw new Error("a call thread has no transpiled source for " + file);`,
-    `  m._compile(js, file);`,
-    `};`,
-  ].join("\n");
-  return { code: `${load}\n${serve}`, sources };
+  if (!FROM_SOURCES) return { code: serve, sources: {} };
+  const load = `const { workerData } = require("node:worker_threads");\n${tsLoaderPrelude("workerData.sources")}`;
+  return { code: `${load}\n${serve}`, sources: transpiledClosure([__filename]) };
 }
 
 let boot: ReturnType<typeof bootstrap> | undefined;

@@ -16,6 +16,7 @@ import path from "node:path";
 import type { CalleeBuffer, JoinLeafArgs, Result, Sock } from "../driver";
 import { done, fail } from "../driver";
 import { ERRORS, NO_ERROR_SET_SENTINEL } from "../winsock";
+import { FROM_SOURCES, transpiledClosure, tsLoaderPrelude } from "./ts-sources";
 
 export type UninitialisedRequest = { method: "cleanup" } | { method: "joinLeaf"; s: Sock; args: JoinLeafArgs };
 
@@ -43,10 +44,11 @@ export async function runUninitialised(request: UninitialisedRequest): Promise<U
   const dir = mkdtempSync(path.join(os.tmpdir(), "joinleaf-uninit-"));
   const out = path.join(dir, "reply.json");
   try {
-    const tsNode = __filename.endsWith(".ts") ? require.resolve("ts-node") : null;
-    const project = path.join(__dirname, "..", "..", "tsconfig.json");
+    // The child's TypeScript arrives transpiled, in a file next to its reply (ts-sources.ts).
+    const sources = path.join(dir, "sources.json");
+    if (FROM_SOURCES) writeFileSync(sources, JSON.stringify(transpiledClosure([__filename])));
     const code = [
-      tsNode ? `require(${JSON.stringify(tsNode)}).register({ transpileOnly: true, project: ${JSON.stringify(project)} });` : "",
+      FROM_SOURCES ? tsLoaderPrelude(`JSON.parse(require("node:fs").readFileSync(${JSON.stringify(sources)}, "utf8"))`) : "",
       `require(${JSON.stringify(__filename)}).serveUninitialised();`,
     ].join("\n");
     await new Promise<void>((resolve, reject) => {
