@@ -6,7 +6,7 @@
 // itself again inside one of its own (scripts/netns.sh), and the multicast it makes stays there;
 // elsewhere the scenarios that need real peers are UNSUPPORTED with the reason.
 import { execFileSync, spawnSync } from "node:child_process";
-import { WINE_NODE, wineLaneStatus } from "../drivers/native/wine";
+import { WINE_NODE, wineLaneStatus, wineLoader } from "../drivers/native/wine";
 import { canMakeNamespace, currentNamespace, NETNS_SCRIPT } from "../drivers/testbed/netns";
 import { main } from "../src/cli";
 
@@ -21,6 +21,8 @@ async function lane(): Promise<number> {
   const args = process.argv.slice(2);
   const wine = args.includes("--wine") ? args[args.indexOf("--wine") + 1] : undefined;
   const status = wineLaneStatus(wine);
+  // A Wine someone named must run: only a lane nobody set up is skipped.
+  if (!status.ready && wineLoader(wine)?.explicit) throw new Error(status.reason);
   if (!status.ready) {
     process.stdout.write(`SKIPPED the Wine lane: ${status.reason}. Enable it with "npm run setup:wine" (Debian: installs wine, wine64 and Windows Node).\n`);
     return 0;
