@@ -3,7 +3,8 @@
 // The agent's process holds WSAStartup references the application never took (Node's libuv takes
 // one when it starts, the driver one to list the providers), and it cannot drop them: the last
 // WSACleanup closes every socket of the process, the agent's own link among them. So while the
-// application holds no reference, its calls go to a child process that drops every reference it
+// application holds no reference, its joins and cleanups (the calls the suite makes then; any other
+// call still goes to the agent's Winsock) go to a child process that drops every reference it
 // holds (it has no socket to lose: it talks to us through its environment and a file), checks that
 // a further WSACleanup answers WSANOTINITIALISED, and then makes the call on ws2_32 for real.
 //
