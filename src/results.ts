@@ -3,7 +3,8 @@
 // Every scenario (pickle) that was started gets one result, from its last attempt (a retried
 // scenario counts once). Status rules:
 //   - a failed, undefined, pending or ambiguous step: FAIL, or TIMEOUT/CRASH when the scenario
-//     carries a status note saying so (out-of-process drivers);
+//     carries a status note saying so (out-of-process drivers); a setup call that failed before
+//     the outcome steps (PreconditionNotMet): UNSUPPORTED, "precondition not met";
 //   - skipped: the status note's UNSUPPORTED or NOT TESTABLE; @untestable without a note is
 //     NOT TESTABLE; a skip with no note at all is UNSUPPORTED with a reason that says so;
 //   - a scenario that started but never finished (the run died): CRASH;
@@ -161,7 +162,7 @@ interface Envelope {
   meta?: { implementation?: { name: string; version?: string }; os?: { name: string; version?: string }; runtime?: { name: string; version?: string } };
   source?: { uri: string; data: string };
   gherkinDocument?: { uri?: string; feature?: unknown };
-  pickle?: { id: string; uri: string; name: string; location?: { line: number }; astNodeIds: string[]; tags: Array<{ name: string }>; steps: Array<{ id: string; text: string }> };
+  pickle?: { id: string; uri: string; name: string; location?: { line: number }; astNodeIds: string[]; tags: Array<{ name: string }>; steps: Array<{ id: string; text: string; type?: string }> };
   testCase?: { id: string; pickleId: string; testSteps: Array<{ id: string; pickleStepId?: string; hookId?: string }> };
   testCaseStarted?: { id: string; testCaseId: string; attempt: number; timestamp: Timestamp };
   testStepFinished?: {
@@ -353,6 +354,13 @@ function classify(
         ? res.exception?.message ?? res.message ?? "failed"
         : `step ${res.status.toLowerCase()}${pickleStep ? `: ${pickleStep.text}` : ""}${res.message ? ` (${res.message})` : ""}`;
     r.message = firstLines(text);
+    // A setup call the scenario built on failed (steps/world.ts expectOk): the rule was never reached,
+    // so the scenario did not exercise it, and the setup's error is not the call under test's.
+    if (res.exception?.type === "PreconditionNotMet" && pickleStep?.type !== "Outcome" && !note) {
+      r.status = "UNSUPPORTED";
+      r.message = `precondition not met: ${r.message}; the rule under test was never reached`;
+      return;
+    }
     r.observed = observedError(r.message);
     r.expectedError = expectedErrorIn(r.message);
     r.status = note?.status === "TIMEOUT" || note?.status === "CRASH" ? note.status : "FAIL";

@@ -32,6 +32,12 @@ import { AF_INET6,
   WSA_FLAG_MULTIPOINT_D_ROOT,
 } from "../drivers/winsock";
 
+
+/** A setup call failed: what the scenario checks never happened. The class name is what results.ts reads. */
+export class PreconditionNotMet extends Error {
+  override name = "PreconditionNotMet";
+}
+
 export interface RunParameters {
   driver: string;
   edition: Edition;
@@ -314,8 +320,9 @@ export class JoinLeafWorld extends World<RunParameters> {
 
   // ------------------------------------------------------------ helpers
 
+  /** A call the scenario builds on; when it fails, the rule under test is never reached (results.ts says so). */
   async expectOk<T>(what: string, result: Result<T>): Promise<T> {
-    if (!result.ok) throw new Error(`${what} failed with ${errorName(result.error)} (${result.error}) where the scenario needed it to work`);
+    if (!result.ok) throw new PreconditionNotMet(`${what} failed with ${errorName(result.error)} (${result.error}) where the scenario needed it to work`);
     return result.value;
   }
 

@@ -5,10 +5,15 @@
 // Before every call it plants a sentinel last-error value, so a call that fails without setting
 // an error code is reported as exactly that. Every output buffer is followed by guard bytes.
 //
-// Known limit: calls run on the agent's one JS thread (koffi's async calls run on a worker thread,
-// where the last error could no longer be read), so while a blocking call waits the agent answers
-// nothing else. A scenario whose blocking join waits for another call of the same run ends as
-// TIMEOUT with this driver; Wine's protocols never get there (no rooted control).
+// Calls that can block (a join, accept, WSAAccept, send, recv, a select that waits) run on call
+// threads of their own (call-thread.ts), each planting and reading the sentinel on its own thread,
+// so the agent keeps answering while one waits: a blocking join can wait while the scenario's other
+// party acts. Calls that return at once stay on the agent's thread.
+//
+// WSAStartup references: the process holds some the application never took (Node's own, and the
+// driver's, to list the providers), so the application's last WSACleanup cannot leave this process
+// uninitialised. While the application holds none, its joins and cleanups run in a child process
+// that has dropped every reference of its own (uninitialised.ts): a Winsock really not initialised.
 import type {
   AcceptCondition,
   AcceptOutcome,
@@ -36,6 +41,8 @@ import { GUARD_BYTES, guardIntact, prepareCalleeMemory } from "../callee-buffer"
 import { done, fail, ok } from "../driver";
 import { encodeSockAddr, inet } from "../sockaddr";
 import { CF_ACCEPT, CF_DEFER, CF_REJECT, ERRORS, XP1_CONNECT_DATA, XP1_MULTIPOINT_CONTROL_PLANE, XP1_SUPPORT_MULTIPOINT, FD_MAX_EVENTS, FIONBIO, NO_ERROR_SET_SENTINEL, SIO_GET_QOS, SIO_SET_GROUP_QOS, SIO_SET_QOS } from "../winsock";
+import { callThreads, RawJoin, ThreadAnswer, ThreadOp } from "./call-thread";
+import { runUninitialised } from "./uninitialised";
 import {
   HANDLE,
   INVALID_SOCKET,
@@ -52,6 +59,7 @@ import {
   SOCKET_ERROR,
   SOL_SOCKET,
   toPointer,
+  toSocket,
   Ws2,
 } from "./ws2";
 
@@ -98,6 +106,15 @@ interface CalleeMemory {
   capacity: number;
 }
 
+/** A join's inputs, built in the driver's memory before the call. */
+export interface BuiltJoin {
+  callId: number;
+  raw: RawJoin;
+  hasCallee: boolean;
+  inputs: Buffer[];
+  before: Buffer[];
+}
+
 export class NativeDriver implements Driver {
   readonly name = "native";
   // A real network: nothing here is programmable, and time is real.
@@ -114,7 +131,14 @@ export class NativeDriver implements Driver {
   private inputViews: Buffer[] | null = null;
   private nextCall = 1;
   private nextSession = 1;
+  /** WSAStartup references this driver took: its own (listing providers) plus the application's. */
   private started = 0;
+  /** The application's own: successful startups less successful cleanups. */
+  private appStarted = 0;
+  /** Calls still running on a call thread (their memory must outlive them). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Callee buffers of joins made in the uninitialised child, as it read them back. */
+  private readonly childCallee = new Map<number, CalleeBuffer>();
 
   constructor(options: NativeOptions = {}) {
     this.api = loadWs2();
@@ -147,6 +171,17 @@ export class NativeDriver implements Driver {
   private intResult(run: () => number): Result {
     const { value, error } = this.call(run);
     return value === SOCKET_ERROR ? fail(error) : done;
+  }
+
+  /** Runs a call that may block on a call thread of its own (sentinel planted and read there). */
+  private async blocking<T>(op: ThreadOp): Promise<ThreadAnswer<T>> {
+    const call = callThreads().run<T>(op);
+    this.inFlight.add(call);
+    try {
+      return await call;
+    } finally {
+      this.inFlight.delete(call);
+    }
   }
 
   private alloc(bytes: number, fill = 0): { ptr: bigint; view: Buffer } {
@@ -197,12 +232,19 @@ export class NativeDriver implements Driver {
     const { value } = this.call(() => this.api.WSAStartup(options.version === "1.1" ? 0x0101 : 0x0202));
     if (value.rc !== 0) return fail(value.rc);
     this.started++;
+    this.appStarted++;
+    callThreads().warm(); // an application at work will soon make a blocking call
     return done;
   }
 
   async cleanup(_host: string): Promise<Result> {
+    // With no reference of the application's left, only a process holding none answers truly.
+    if (this.appStarted === 0) return (await runUninitialised({ method: "cleanup" })).result as Result;
     const r = this.intResult(() => this.api.WSACleanup());
-    if (r.ok) this.started--;
+    if (r.ok) {
+      this.started--;
+      this.appStarted--;
+    }
     return r;
   }
 
@@ -232,35 +274,23 @@ export class NativeDriver implements Driver {
   }
 
   async accept(s: Sock): Promise<Result<Sock>> {
-    const { value, error } = this.call(() => this.api.accept(BigInt(s)));
+    const { value, error } = await this.blocking<{ socket: SOCKET }>({ op: "call", fn: "accept", args: [BigInt(s)] });
     return this.adopt(value.socket, error);
   }
 
   async wsaAccept(s: Sock, condition: AcceptCondition): Promise<AcceptOutcome> {
-    let callerData: Hex | null = null;
-    let joinInside: JoinLeafOutcome | undefined;
     const verdict = { accept: CF_ACCEPT, reject: CF_REJECT, defer: CF_DEFER }[condition.verdict];
-    const { value, error } = this.call(() =>
-      this.api.WSAAccept(BigInt(s), (args) => {
-        // Never let an exception escape: koffi would answer 0, which means CF_ACCEPT.
-        try {
-          callerData = args.callerData ? args.callerData.toString("hex") : null;
-          if (condition.joinInside) {
-            joinInside = this.joinLeafNow(condition.joinInside.s, condition.joinInside.args);
-            this.api.WSASetLastError(NO_ERROR_SET_SENTINEL); // WSAAccept's own error must not be the inner call's
-          }
-          if (verdict === CF_ACCEPT && condition.calleeData && args.calleeDataPtr && args.calleeDataLen) {
-            const data = Buffer.from(condition.calleeData, "hex").subarray(0, args.calleeDataLen);
-            Buffer.from(this.api.koffi.view(args.calleeDataPtr as never, data.length) as ArrayBuffer).set(data);
-          }
-          return verdict;
-        } catch {
-          return CF_REJECT;
-        }
-      }),
-    );
-    const result = this.adopt(value.socket, error);
-    return joinInside ? { result, callerData, joinInside } : { result, callerData };
+    // A join inside the condition function runs on the accepting thread, while the provider waits on it.
+    const inner = condition.joinInside ? this.buildJoin(condition.joinInside.s, condition.joinInside.args) : null;
+    const answer = await this.blocking<{ socket: SOCKET }>({
+      op: "wsaAccept",
+      s: BigInt(s),
+      condition: { verdict, calleeData: verdict === CF_ACCEPT && condition.calleeData ? condition.calleeData : null, joinInside: inner?.raw ?? null },
+    });
+    const result = this.adopt(answer.value.socket, answer.error);
+    const callerData = answer.callerData ?? null;
+    if (!inner || !answer.joinInside) return { result, callerData };
+    return { result, callerData, joinInside: this.endJoin(inner, answer.joinInside.socket, answer.joinInside.error) };
   }
 
   private adopt(socket: SOCKET, error: number): Result<Sock> {
@@ -271,13 +301,28 @@ export class NativeDriver implements Driver {
   }
 
   async joinLeaf(s: Sock, a: JoinLeafArgs): Promise<JoinLeafOutcome> {
-    return this.joinLeafNow(s, a);
+    if (this.appStarted === 0) {
+      // The application cleaned up: the join goes to a process with no WSAStartup in force.
+      const child = await runUninitialised({ method: "joinLeaf", s, args: a });
+      const callId = this.nextCall++;
+      if (child.callee) this.childCallee.set(callId, child.callee);
+      return { callId, result: child.result as Result<Sock>, callee: child.callee, inputsUnchanged: child.inputsUnchanged };
+    }
+    const built = this.buildJoin(s, a);
+    const { value, error } = await this.blocking<number | bigint>({ op: "raw", fn: "WSAJoinLeaf", args: built.raw });
+    return this.endJoin(built, toSocket(value), error);
   }
 
-  /** Synchronous, so a WSAAccept condition function can make the call while the provider waits on it. */
-  private joinLeafNow(s: Sock, a: JoinLeafArgs): JoinLeafOutcome {
+  /** The join made on the calling thread (the uninitialised child's way: it has no other party). */
+  joinOnThisThread(s: Sock, a: JoinLeafArgs): JoinLeafOutcome {
+    const built = this.buildJoin(s, a);
+    const { value, error } = this.call(() => this.api.raw.WSAJoinLeaf(...built.raw) as number | bigint);
+    return this.endJoin(built, toSocket(value), error);
+  }
+
+  /** Every input of a join in memory of ours, with copies to see afterwards whether the call wrote there. */
+  private buildJoin(s: Sock, a: JoinLeafArgs): BuiltJoin {
     const callId = this.nextCall++;
-    // Every input lives in memory of ours; keep views of it to see afterwards whether the call wrote there.
     this.inputViews = [];
     const name = this.pointer(a.name, (h) => this.bytes(h));
     const caller = this.pointer(a.lpCallerData, (w) => this.wsabuf(w.len, this.pointer(w.buf, (h) => this.bytes(h))));
@@ -294,21 +339,22 @@ export class NativeDriver implements Driver {
       this.callee.set(callId, { wsabuf: calleePtr, data: data.ptr, capacity });
     }
     const before = inputs.map((v) => Buffer.from(v));
-    const { value, error } = this.call(() =>
-      this.api.raw.WSAJoinLeaf(BigInt(s), name, a.namelen, caller, calleePtr, sqos, gqos, a.dwFlags >>> 0),
-    );
-    const socket = typeof value === "bigint" ? value : BigInt(value as number);
-    const result = this.adopt(socket, error);
-    const inputsUnchanged = inputs.every((v, i) => v.equals(before[i]));
-    return { callId, result, callee: a.lpCalleeData ? this.readCallee(callId) : undefined, inputsUnchanged };
+    return { callId, raw: [BigInt(s), name, a.namelen, caller, calleePtr, sqos, gqos, a.dwFlags >>> 0], hasCallee: a.lpCalleeData !== null, inputs, before };
   }
 
+  private endJoin(b: BuiltJoin, socket: SOCKET, error: number): JoinLeafOutcome {
+    const result = this.adopt(socket, error);
+    const inputsUnchanged = b.inputs.every((v, i) => v.equals(b.before[i]));
+    return { callId: b.callId, result, callee: b.hasCallee ? this.readCallee(b.callId) : undefined, inputsUnchanged };
+  }
 
   async calleeBuffer(callId: number): Promise<CalleeBuffer> {
     return this.readCallee(callId);
   }
 
   private readCallee(callId: number): CalleeBuffer {
+    const fromChild = this.childCallee.get(callId);
+    if (fromChild) return fromChild;
     const m = this.callee.get(callId);
     if (!m) return { len: 0, bytes: "", guardIntact: true };
     const k = this.api.koffi;
@@ -361,7 +407,10 @@ export class NativeDriver implements Driver {
 
   async select(sets: SelectSets, timeoutMs: number): Promise<Result<SelectSets>> {
     const big = (l: Sock[]) => l.map((s) => BigInt(s));
-    const { value, error } = this.call(() => this.api.select(big(sets.read), big(sets.write), big(sets.except), timeoutMs));
+    const args = [big(sets.read), big(sets.write), big(sets.except), timeoutMs] as const;
+    // A select that waits runs on a call thread; one that only looks stays here.
+    const { value, error } =
+      timeoutMs === 0 ? this.call(() => this.api.select(...args)) : await this.blocking<ReturnType<Ws2["select"]>>({ op: "call", fn: "select", args: [...args] });
     if (value.rc === SOCKET_ERROR) return fail(error);
     const num = (l: SOCKET[]) => l.map((s) => Number(s));
     return ok({ read: num(value.read), write: num(value.write), except: num(value.except) });
@@ -379,13 +428,13 @@ export class NativeDriver implements Driver {
   }
 
   async send(s: Sock, data: Hex): Promise<Result<number>> {
-    const { value, error } = this.call(() => this.api.send(BigInt(s), Buffer.from(data, "hex")));
+    const { value, error } = await this.blocking<number>({ op: "call", fn: "send", args: [BigInt(s), Buffer.from(data, "hex")] });
     return value === SOCKET_ERROR ? fail(error) : ok(value);
   }
 
   async recv(s: Sock, capacity: number): Promise<Result<Hex>> {
-    const { value, error } = this.call(() => this.api.recv(BigInt(s), capacity));
-    return value.rc === SOCKET_ERROR ? fail(error) : ok(value.data.subarray(0, value.rc).toString("hex"));
+    const { value, error } = await this.blocking<{ rc: number; data: Uint8Array }>({ op: "call", fn: "recv", args: [BigInt(s), capacity] });
+    return value.rc === SOCKET_ERROR ? fail(error) : ok(Buffer.from(value.data).subarray(0, value.rc).toString("hex"));
   }
 
   async setQos(s: Sock, q: Qos, group: boolean): Promise<Result> {
@@ -452,13 +501,32 @@ export class NativeDriver implements Driver {
   async dispose(): Promise<void> {
     for (const s of this.open) this.api.closesocket(BigInt(s));
     this.open.clear();
+    // Closing the sockets ends the calls still blocked on them; their memory is freed only after.
+    const stuck = await settleWithin([...this.inFlight], 5_000);
     for (const e of this.events.values()) this.api.WSACloseEvent(e);
     this.events.clear();
     if (this.window !== 0n) this.api.destroyWindow(this.window);
     this.window = 0n;
     while (this.started > 0 && this.api.WSACleanup() === 0) this.started--;
-    for (const p of this.memory.splice(0)) this.api.koffi.free(p as never);
+    this.appStarted = 0;
+    // A call that never returned may still write into its inputs: leak them rather than free them.
+    const memory = this.memory.splice(0);
+    if (!stuck) for (const p of memory) this.api.koffi.free(p as never);
     this.callee.clear();
+    this.childCallee.clear();
+  }
+}
+
+/** Whether some of `calls` were still running after `ms` (true) or all settled (false). */
+async function settleWithin(calls: Promise<unknown>[], ms: number): Promise<boolean> {
+  if (calls.length === 0) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<true>((r) => (timer = setTimeout(() => r(true), ms)));
+  const all = Promise.allSettled(calls).then(() => false as const);
+  try {
+    return await Promise.race([all, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
