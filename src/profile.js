@@ -18,19 +18,24 @@ function editionFilter(edition) {
   return `not @edition:${other}`;
 }
 
-/** <driver>, <driver>-legacy; a run of only some scenarios gets "-partial" so it never stands in for a full one. */
-function defaultRunName(driver, edition, tags) {
-  return `${driver}${edition === "current" ? "" : `-${edition}`}${tags ? "-partial" : ""}`;
+/**
+ * <driver>, <driver>-legacy; a run of only some scenarios gets "-partial", a dry run (nothing
+ * executed) "-dry-run", so neither ever stands in for a full run.
+ */
+function defaultRunName(driver, edition, partial, dryRun) {
+  return `${driver}${edition === "current" ? "" : `-${edition}`}${dryRun ? "-dry-run" : partial ? "-partial" : ""}`;
 }
 
 /**
  * @param {{driver: string, edition?: string, run?: string, tags?: string, quiet?: boolean,
- *          driverOptions?: Record<string,string>, reportsRoot?: string, paths?: string[]}} o
+ *          driverOptions?: Record<string,string>, reportsRoot?: string, paths?: string[],
+ *          partial?: string, dryRun?: boolean}} o
+ *   partial: what else narrows the run (Cucumber's --name or feature paths), recorded in run.json
  */
 function profile(o) {
   const edition = o.edition || "current";
   if (!EDITIONS.includes(edition)) throw new Error(`unknown edition "${edition}"; choose ${EDITIONS.join(" or ")}`);
-  const run = o.run || defaultRunName(o.driver, edition, o.tags);
+  const run = o.run || defaultRunName(o.driver, edition, o.tags || o.partial, o.dryRun);
   // Absolute: Cucumber runs in the package's folder (features and steps are the package's), the
   // reports go where the user is.
   const dir = path.resolve(o.reportsRoot || reportsRoot(), run);
@@ -58,6 +63,8 @@ function profile(o) {
         driver: o.driver,
         edition,
         tags: o.tags || "",
+        partial: o.partial || "",
+        dryRun: !!o.dryRun,
         allure: { resultsDir: path.join(dir, "allure-results"), specUrl: "../../spec.html" },
       },
     },
