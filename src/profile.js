@@ -29,7 +29,9 @@ function defaultRunName(driver, edition, partial, dryRun) {
 /**
  * @param {{driver: string, edition?: string, run?: string, tags?: string, quiet?: boolean,
  *          driverOptions?: Record<string,string>, reportsRoot?: string, paths?: string[],
- *          partial?: string, dryRun?: boolean}} o
+ *          partial?: string, dryRun?: boolean, outDir?: string}} o
+ *   outDir: where the formatters write (default <reports>/<run>; the harness writes to a fresh
+ *   folder and moves it into place)
  *   partial: what else narrows the run (Cucumber's --name or feature paths), recorded in run.json
  */
 function profile(o) {
@@ -38,13 +40,14 @@ function profile(o) {
   const run = o.run || defaultRunName(o.driver, edition, o.tags || o.partial, o.dryRun);
   // Absolute: Cucumber runs in the package's folder (features and steps are the package's), the
   // reports go where the user is.
-  const dir = path.resolve(o.reportsRoot || reportsRoot(), run);
+  const dir = path.resolve(o.outDir || path.join(o.reportsRoot || reportsRoot(), run));
   const tags = [editionFilter(edition), o.tags].filter(Boolean).map((t) => `(${t})`).join(" and ");
   return {
     paths: o.paths || ["features/**/*.feature"],
     // Compiled, the steps are JavaScript in dist/; from source, TypeScript through ts-node.
     require: COMPILED ? ["dist/steps/**/*.js"] : ["steps/**/*.ts"],
-    requireModule: COMPILED ? [] : ["ts-node/register/transpile-only"],
+    // (Not twice: a second ts-node would look for a tsconfig from the user's folder.)
+    requireModule: COMPILED || process[Symbol.for("ts-node.register.instance")] ? [] : ["ts-node/register/transpile-only"],
     // Exactly one formatter writes to stdout (the human one); every other one has its own file.
     // docs/reports.md lists what each writes.
     format: [

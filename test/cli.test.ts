@@ -63,7 +63,8 @@ test("parse errors and usage mistakes: one line on stderr, exit 2, nothing run",
     [["conformance", "--provider", "x"], /^joinleaf: --provider is for the native, wine drivers, not "simulator"$/],
     [["conformance", "--edition", "future"], /^joinleaf: unknown edition "future"/],
     [["conformance", "extra"], /^joinleaf: too many arguments for 'conformance'/],
-    [["verify"], /^joinleaf: missing required argument 'bundle'/],
+    [["verify"], /^joinleaf: verify needs exactly one bundle folder/],
+    [["verify", "a", "b"], /^joinleaf: too many arguments for 'verify'/],
     [["expectations", "--fro", "x"], /^joinleaf: unknown option '--fro' \(Did you mean --from\?\)/],
   ] as Array<[string[], RegExp]>) {
     const r = cli(args);
