@@ -1,7 +1,8 @@
 // `npm test`: every part of the project's test, each timed. Parts run side by side (as many at
 // once as there are cores) once what they need is done; each part's output is printed when it
-// ends, followed by a line with its time. Every run a part makes goes to a temporary reports
-// folder of its own, never to the user's reports/.
+// ends, followed by a line with its time. Every run a part makes goes to a reports
+// folder of its own (under $JOINLEAF_TEST_REPORTS, else a temporary one), never to the user's
+// reports/.
 //   node scripts/test.js            all parts
 //   node scripts/test.js unit lint  only these parts (and what they need)
 const { spawn } = require("node:child_process");
@@ -36,7 +37,8 @@ async function main(wanted) {
   }
   const chosen = new Set(wanted.length ? wanted : PARTS.map((p) => p.name));
   const parts = PARTS.filter((p) => chosen.has(p.name));
-  const reports = fs.mkdtempSync(path.join(os.tmpdir(), "joinleaf-test-reports-"));
+  // JOINLEAF_TEST_REPORTS keeps them somewhere known (CI publishes their junit.xml).
+  const reports = process.env.JOINLEAF_TEST_REPORTS || fs.mkdtempSync(path.join(os.tmpdir(), "joinleaf-test-reports-"));
   const slots = Math.max(1, os.availableParallelism());
   const state = new Map(parts.map((p) => [p.name, "waiting"]));
   const times = new Map();

@@ -74,3 +74,11 @@ test("parse errors and usage mistakes: one line on stderr, exit 2, nothing run",
     assert.equal(r.stdout, "", `${args.join(" ")} printed nothing else`);
   }
 });
+
+test("the VS Code workspace points the Cucumber extension at the features and at steps/", () => {
+  const settings = JSON.parse(readFileSync(path.join(root, ".vscode", "settings.json"), "utf8"));
+  assert.deepEqual(settings["cucumber.features"], ["features/**/*.feature"]);
+  assert.deepEqual(settings["cucumber.glue"], ["steps/**/*.ts"]);
+  const steps = (require("node:fs").readdirSync(path.join(root, "steps")) as string[]).filter((f) => f.endsWith(".steps.ts"));
+  assert.ok(steps.length > 0, "the glue finds step definitions");
+});

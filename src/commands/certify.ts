@@ -14,6 +14,7 @@ import { readRun, STATUSES } from "../results";
 import { UsageError } from "../usage-error";
 import { PACKAGE_ROOT, packageFile } from "../package-root";
 import { sha256 } from "../report/catalogue";
+import { writeJunit } from "../report/junit";
 import { BUNDLE_FILES, BUNDLE_FORMAT, computeVerdict, matrixColumn, ProductJson, requiredRules } from "../report/certification";
 import { asUsage, loadCheckedExpectations, loadSuiteAndCatalogue } from "../report/common";
 import { buildSpec, renderSpecMarkdown } from "../report/spec";
@@ -71,6 +72,7 @@ export async function run(values: Options): Promise<number> {
   mkdirSync(out, { recursive: true });
   for (const f of OWN_FILES) rmSync(path.join(out, f), { force: true });
   copyFileSync(path.join(runDir, "messages.ndjson"), path.join(out, "messages.ndjson"));
+  writeJunit(path.join(runDir, "junit.xml"), `joinleaf-${run.info.run}`, comparison.results, run.info.startedAt);
   copyFileSync(path.join(runDir, "junit.xml"), path.join(out, "junit.xml"));
   if (expectations) copyFileSync(expectations.file, path.join(out, "expectations.yaml"));
   const loaded = { info: { ...run.info, edition: options.edition, driver: options.driver }, results: comparison.results, sources: run.sources, expectations, comparison };
