@@ -22,6 +22,8 @@ export interface ConformanceOptions {
   tags?: string;
   quiet?: boolean;
   driverOptions?: Record<string, string>;
+  /** The expectations file the run is judged by (the console summary applies it). */
+  expectations?: string;
 }
 
 /**

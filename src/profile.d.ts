@@ -12,5 +12,6 @@ export declare function profile(o: {
   partial?: string;
   dryRun?: boolean;
   outDir?: string;
+  expectations?: string;
 }): Record<string, unknown>;
 export declare function reportsRoot(): string;

@@ -29,7 +29,8 @@ function defaultRunName(driver, edition, partial, dryRun) {
 /**
  * @param {{driver: string, edition?: string, run?: string, tags?: string, quiet?: boolean,
  *          driverOptions?: Record<string,string>, reportsRoot?: string, paths?: string[],
- *          partial?: string, dryRun?: boolean, outDir?: string}} o
+ *          partial?: string, dryRun?: boolean, outDir?: string, expectations?: string}} o
+ *   expectations: the run's expectations file, so the console summary says EXPECTED FAIL
  *   outDir: where the formatters write (default <reports>/<run>; the harness writes to a fresh
  *   folder and moves it into place)
  *   partial: what else narrows the run (Cucumber's --name or feature paths), recorded in run.json
@@ -51,7 +52,8 @@ function profile(o) {
     // Exactly one formatter writes to stdout (the human one); every other one has its own file.
     // docs/reports.md lists what each writes.
     format: [
-      o.quiet ? "summary" : "progress",
+      // (quoted: a bare file: URL reads to Cucumber as "name:output")
+      `"${pathToFileURL(path.join(__dirname, "report", "summary-formatter.js")).href}"`,
       ["message", path.join(dir, "messages.ndjson")],
       ["html", path.join(dir, "report.html")],
       ["junit", path.join(dir, "junit.xml")],
@@ -67,6 +69,8 @@ function profile(o) {
         edition,
         tags: o.tags || "",
         partial: o.partial || "",
+        quiet: !!o.quiet,
+        expectations: o.expectations ? path.resolve(o.expectations) : "",
         dryRun: !!o.dryRun,
         allure: { resultsDir: path.join(dir, "allure-results"), specUrl: "../../spec.html" },
       },

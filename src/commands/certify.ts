@@ -60,7 +60,7 @@ export async function run(values: Options): Promise<number> {
   // An explicit --out is checked before the run: a mistake there must not cost a whole run.
   if (values.out !== undefined) checkOut(values.out);
 
-  await runConformance(options);
+  await runConformance({ ...options, expectations: expectations?.file });
 
   const run = asUsage(() => readRun(runDir));
   const comparison = applyExpectations(run.scenarios, expectations);

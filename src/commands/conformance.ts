@@ -43,7 +43,7 @@ export async function run(values: Options): Promise<number> {
   // Read the file before the run, so a broken one is reported without running anything.
   checkOptions(options);
   const expectations = file ? loadCheckedExpectations(file, options.driver) : undefined;
-  const passed = await runConformance(options);
+  const passed = await runConformance({ ...options, expectations: expectations?.file });
   const dir = reportDir(options);
   const run = readRun(dir);
   if (!expectations) {
