@@ -9,6 +9,7 @@ import { parseTraits } from "../drivers/native/native-driver";
 import { wineLaneStatus } from "../drivers/native/wine";
 import { closeAllConnections } from "../drivers/remote/remote-driver";
 import { parseFeature } from "./report/suite";
+import { NO_STEPS, readRun } from "./results";
 import { UsageError } from "./usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { profile, defaultRunName, EDITIONS, reportsRoot } = require("./profile") as typeof import("./profile");
@@ -216,7 +217,10 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
     moveIntoPlace(staging, final);
     process.stdout.write(`reports written to ${reportDir(o)}/ (messages.ndjson, report.html, junit.xml, run.json, allure-results/)\n`);
     for (const problem of features.broken) process.stdout.write(`LEFT OUT, not valid Gherkin: ${problem}\n`);
-    return success && features.broken.length === 0;
+    // Cucumber passes a scenario with no steps; the suite does not (src/results.ts).
+    const empty = readRun(final).scenarios.filter((r) => r.message === NO_STEPS);
+    for (const r of empty) process.stdout.write(`FAIL, no steps: ${r.uri}:${r.line} ${r.name}\n`);
+    return success && features.broken.length === 0 && empty.length === 0;
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     removeIfEmpty(path.dirname(staging));

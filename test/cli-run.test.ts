@@ -121,3 +121,20 @@ test("filesystem errors are one line and exit 2, not a stack trace", () => {
   assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
+
+test("a scenario with no steps is not PASS", () => {
+  const { parseMessages, NO_STEPS } = require("../src/results") as typeof import("../src/results");
+  const t = { seconds: 1, nanos: 0 };
+  const stream = [
+    { meta: { protocolVersion: "x", implementation: { name: "cucumber-js" }, runtime: { name: "node" }, os: { name: "linux" }, cpu: { name: "x64" } } },
+    { pickle: { id: "p1", uri: "features/x.feature", name: "Nothing at all", language: "en", steps: [], tags: [], astNodeIds: [], location: { line: 3 } } },
+    { testCase: { id: "c1", pickleId: "p1", testSteps: [{ id: "s1", hookId: "h1" }] } },
+    { testCaseStarted: { id: "r1", testCaseId: "c1", attempt: 0, timestamp: t } },
+    { testStepFinished: { testCaseStartedId: "r1", testStepId: "s1", testStepResult: { status: "PASSED", duration: t }, timestamp: t } },
+    { testCaseFinished: { testCaseStartedId: "r1", timestamp: t, willBeRetried: false } },
+    { testRunFinished: { success: true, timestamp: t } },
+  ];
+  const [r] = parseMessages(stream.map((e) => JSON.stringify(e)).join("\n"), { run: "x" }).scenarios;
+  assert.equal(r.status, "FAIL");
+  assert.equal(r.message, NO_STEPS);
+});
