@@ -20,7 +20,8 @@ const testFiles = (keep) =>
 const PARTS = [
   { name: "build", cmd: ["node", "scripts/build.js"], why: "type-check everything, compile dist/" },
   { name: "lint", cmd: ["node", ...tsNode, "src/lint-spec.ts"], why: "spec lint" },
-  { name: "unit", cmd: ["node", ...tsNode, "--test", ...testFiles((f) => f !== "package.test.ts")], why: "unit tests" },
+  // After the build: the tests that start `joinleaf` then run the compiled one (no ts-node per process).
+  { name: "unit", cmd: ["node", ...tsNode, "--test", ...testFiles((f) => f !== "package.test.ts")], after: ["build"], why: "unit tests" },
   { name: "package", cmd: ["node", ...tsNode, "--test", "test/package.test.ts"], after: ["build"], why: "npm pack, install elsewhere, run" },
   { name: "equivalence", cmd: ["node", bin, "equivalence", "--quiet"], after: ["build"], why: "in process vs through an agent, current edition" },
   { name: "equivalence-legacy", cmd: ["node", bin, "equivalence", "--edition", "legacy", "--quiet"], after: ["build"], why: "the same, legacy edition" },

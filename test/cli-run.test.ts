@@ -115,11 +115,23 @@ test("expectations --out never overwrites a file without --force; --driver never
   assert.match(readFileSync(out, "utf8"), /driver: simulator/);
 });
 
-test("filesystem errors are one line and exit 2, not a stack trace", () => {
+test("filesystem and listen errors are one line and exit 2, not a stack trace", async () => {
   const r = cli(["spec", "--out", "/proc/version/spec"]);
   assert.equal(r.status, 2, r.stderr);
   assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
+  const server = require("node:net").createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  const busy = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [bin, "agent", "--listen", `127.0.0.1:${port}`], { cwd: tmp });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("exit", (code) => resolve({ code, stderr }));
+  });
+  server.close();
+  assert.equal(busy.code, 2, busy.stderr);
+  assert.match(busy.stderr, /^joinleaf: listen EADDRINUSE[^\n]*\n$/);
 });
 
 test("a scenario with no steps is not PASS", () => {
