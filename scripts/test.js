@@ -18,7 +18,7 @@ const testFiles = (keep) =>
 
 /** The parts: name, command, what must have passed first. Adding a part is adding a line. */
 const PARTS = [
-  { name: "build", cmd: ["node", "scripts/build.js"], why: "type-check everything, compile dist/" },
+  { name: "build", cmd: ["node", "scripts/build.js", "--if-stale"], why: "type-check everything, compile dist/" },
   { name: "lint", cmd: ["node", ...tsNode, "src/lint-spec.ts"], why: "spec lint" },
   // After the build: the tests that start `joinleaf` then run the compiled one (no ts-node per process).
   { name: "unit", cmd: ["node", ...tsNode, "--test", ...testFiles((f) => f !== "package.test.ts")], after: ["build"], why: "unit tests" },
