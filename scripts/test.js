@@ -16,18 +16,23 @@ const bin = path.join(root, "bin", "joinleaf.js");
 const testFiles = (keep) =>
   fs.readdirSync(path.join(root, "test")).filter((f) => f.endsWith(".test.ts") && keep(f)).sort().map((f) => path.join("test", f));
 
+/** Test files that are a part of their own, not of "unit". */
+const OWN_PART = ["package.test.ts", "native-wine.test.ts"];
+
 /** The parts: name, command, what must have passed first. Adding a part is adding a line. */
 const PARTS = [
   { name: "build", cmd: ["node", "scripts/build.js", "--if-stale"], why: "type-check everything, compile dist/" },
   { name: "lint", cmd: ["node", ...tsNode, "src/lint-spec.ts"], why: "spec lint" },
   // After the build: the tests that start `joinleaf` then run the compiled one (no ts-node per process).
-  { name: "unit", cmd: ["node", ...tsNode, "--test", ...testFiles((f) => f !== "package.test.ts")], after: ["build"], why: "unit tests" },
+  { name: "unit", cmd: ["node", ...tsNode, "--test", `--test-concurrency=${os.availableParallelism()}`, ...testFiles((f) => !OWN_PART.includes(f))], after: ["build"], why: "unit tests" },
   { name: "package", cmd: ["node", ...tsNode, "--test", "test/package.test.ts"], after: ["build"], why: "npm pack, install elsewhere, run" },
   { name: "equivalence", cmd: ["node", bin, "equivalence", "--quiet"], after: ["build"], why: "in process vs through an agent, current edition" },
   { name: "equivalence-legacy", cmd: ["node", bin, "equivalence", "--edition", "legacy", "--quiet"], after: ["build"], why: "the same, legacy edition" },
   { name: "explore", cmd: ["node", bin, "explore", "--driver", "simulator", "--runs", "100", "--seed", "20261202"], after: ["build"], why: "fixed-seed random step sequences against every conformant variant" },
   // The variant self-test goes here (model workstream): { name: "variants", cmd: [...], after: ["build"] },
-  { name: "wine", cmd: ["node", ...tsNode, "scripts/wine-lane.ts"], after: ["build"], slow: true, why: "the Wine lane (skipped when not set up)" },
+  // The Wine lane: its own tests of the native driver under Wine, then the suite (both skip when Wine is not set up).
+  { name: "wine-tests", cmd: ["node", ...tsNode, "--test", "test/native-wine.test.ts"], after: ["build"], slow: true, why: "the native driver under Wine" },
+  { name: "wine", cmd: ["node", ...tsNode, "scripts/wine-lane.ts"], after: ["build", "wine-tests"], slow: true, why: "the Wine lane (skipped when not set up)" },
 ];
 
 async function main(wanted) {
