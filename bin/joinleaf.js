@@ -23,6 +23,7 @@ function newestSource(dirs) {
 }
 
 function useCompiled() {
+  if (process.env.JOINLEAF_FROM_SOURCE === "1") return false; // bench/cli-startup.js compares both
   if (!fs.existsSync(compiled)) return false;
   if (!fs.existsSync(path.join(root, "src", "cli.ts"))) return true; // an installed package: dist only
   const built = fs.statSync(path.join(root, "dist", ".built")).mtimeMs;

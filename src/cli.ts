@@ -44,6 +44,8 @@ function program(wanted: string | undefined, exit: { code: number }): Command {
   return prog;
 }
 
+const ENVIRONMENT_ERRORS = new Set(["ENOENT", "EACCES", "EPERM", "EROFS", "ENOTDIR", "EISDIR", "EEXIST", "ENOTEMPTY", "ENOSPC", "EMFILE", "ENAMETOOLONG", "ELOOP", "EXDEV", "EADDRINUSE", "EADDRNOTAVAIL", "EAI_AGAIN", "ENOTFOUND"]);
+
 /** One line for any usage mistake: commander's messages and our own UsageErrors alike. */
 function usageLine(message: string): string {
   return `joinleaf: ${message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ")}\n`;
@@ -70,6 +72,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof UsageError) {
       process.stderr.write(usageLine(err.message));
+      return 2;
+    }
+    // A file that cannot be read or written, an address that cannot be listened on: the
+    // environment, not a bug; one line, exit 2.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code && ENVIRONMENT_ERRORS.has(code)) {
+      process.stderr.write(usageLine((err as Error).message));
       return 2;
     }
     throw err;

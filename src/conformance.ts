@@ -1,15 +1,16 @@
 // Runs the feature suite against one driver and writes the run's reports.
-import { IRunConfiguration, ISupportCodeLibrary, loadConfiguration, loadSupport, runCucumber } from "@cucumber/cucumber/api";
+import { IRunConfiguration, ISupportCodeLibrary, loadConfiguration, loadSources, loadSupport, runCucumber } from "@cucumber/cucumber/api";
 import parseTagExpression from "@cucumber/tag-expressions";
 import { type Command, Option } from "commander";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { AGENT_ONLY_DRIVERS, knownDrivers } from "../drivers/index";
+import { AGENT_ONLY_DRIVERS, createDriver, knownDrivers } from "../drivers/index";
 import { parseTraits } from "../drivers/native/native-driver";
 import { wineLaneStatus } from "../drivers/native/wine";
 import { closeAllConnections } from "../drivers/remote/remote-driver";
 import { findVariant, unknownVariantMessage } from "../drivers/simulator/variants";
 import { parseFeature } from "./report/suite";
+import { NO_STEPS, readRun } from "./results";
 import { UsageError } from "./usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { profile, defaultRunName, EDITIONS, reportsRoot } = require("./profile") as typeof import("./profile");
@@ -23,6 +24,8 @@ export interface ConformanceOptions {
   tags?: string;
   quiet?: boolean;
   driverOptions?: Record<string, string>;
+  /** The expectations file the run is judged by (the console summary applies it). */
+  expectations?: string;
 }
 
 /**
@@ -89,6 +92,13 @@ export function driverOptionsFrom(values: Record<string, unknown>): Record<strin
   return out;
 }
 
+/** A run name is one plain folder name under the reports folder: no path, nothing hidden, never empty. */
+export function checkRunName(run: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(run) || run.includes("..")) {
+    throw new UsageError(`--run wants a plain folder name (letters, digits, ".", "_", "-"; no path), not "${run}"`);
+  }
+}
+
 /** The edition as a reading of the reference text the suite knows, or a usage error. */
 export function checkEdition(edition: string): "current" | "legacy" {
   if (!EDITIONS.includes(edition)) throw new UsageError(`unknown edition "${edition}"; choose ${EDITIONS.join(" or ")}`);
@@ -104,6 +114,7 @@ export function checkOptions(o: ConformanceOptions): void {
     throw new UsageError(`unknown driver "${o.driver}"; known drivers: ${knownDrivers().join(", ")}`);
   }
   checkEdition(o.edition);
+  if (o.run !== undefined) checkRunName(o.run);
   if (o.driver === "native" && process.platform !== "win32") {
     throw new UsageError("the native driver needs Windows; on Linux, --driver wine runs it under Wine");
   }
@@ -172,18 +183,107 @@ export function featureFiles(root = PACKAGE_ROOT): { readable: string[]; broken:
  * Returns whether every scenario passed (skipped ones, unsupported or not testable, do not fail
  * a run). A feature file that does not parse is left out, said so, and fails the run; the other
  * files still run and report.
+ *
+ * Before the first scenario it checks what it can, and refuses with a usage error (nothing
+ * written, the previous run untouched): the reports folder, the scenarios selected, the driver
+ * (for an agent: started, reachable, hello accepted). The run is written to
+ * <reports>/.incomplete/ and moved into place when it ends; on SIGINT it stays there, and the
+ * previous run of the same name is kept.
  */
 export async function runConformance(o: ConformanceOptions): Promise<boolean> {
   checkOptions(o);
-  const features = featureFiles();
-  mkdirSync(reportDir(o), { recursive: true });
-  const { runConfiguration } = await loadConfiguration({
-    provided: profile({ ...o, paths: features.readable }),
-    file: false,
-  }, CUCUMBER_ENVIRONMENT);
-  const support = await supportCode(runConfiguration);
-  const { success } = await runCucumber({ ...runConfiguration, support }, CUCUMBER_ENVIRONMENT).finally(closeAllConnections);
-  process.stdout.write(`reports written to ${reportDir(o)}/ (messages.ndjson, report.html, junit.xml, run.json, allure-results/)\n`);
-  for (const problem of features.broken) process.stdout.write(`LEFT OUT, not valid Gherkin: ${problem}\n`);
-  return success && features.broken.length === 0;
+  const final = path.resolve(reportDir(o));
+  const staging = prepareStaging(final);
+  try {
+    const features = featureFiles();
+    const { runConfiguration } = await loadConfiguration(
+      { provided: profile({ ...o, paths: features.readable, outDir: staging }), file: false },
+      CUCUMBER_ENVIRONMENT,
+    );
+    const { plan } = await loadSources(runConfiguration.sources, CUCUMBER_ENVIRONMENT);
+    if (plan.length === 0) {
+      throw new UsageError(o.tags ? `--tags "${o.tags}" selects no scenario of the ${o.edition} edition` : `no scenario to run in ${path.join(PACKAGE_ROOT, "features")}`);
+    }
+    await checkDriverStarts(o);
+    const support = await supportCode(runConfiguration);
+    const stop = onInterrupt(() => {
+      closeAllConnections();
+      process.stderr.write(`\njoinleaf: interrupted; what ran so far is in ${path.relative(process.cwd(), staging) || staging}/ (incomplete); ${path.relative(process.cwd(), final)}/ still holds the previous run\n`);
+      process.exit(130);
+    });
+    let success: boolean;
+    try {
+      ({ success } = await runCucumber({ ...runConfiguration, support }, CUCUMBER_ENVIRONMENT).finally(closeAllConnections));
+    } finally {
+      stop();
+    }
+    moveIntoPlace(staging, final);
+    process.stdout.write(`reports written to ${reportDir(o)}/ (messages.ndjson, report.html, junit.xml, run.json, allure-results/)\n`);
+    for (const problem of features.broken) process.stdout.write(`LEFT OUT, not valid Gherkin: ${problem}\n`);
+    // Cucumber passes a scenario with no steps; the suite does not (src/results.ts).
+    const empty = readRun(final).scenarios.filter((r) => r.message === NO_STEPS);
+    for (const r of empty) process.stdout.write(`FAIL, no steps: ${r.uri}:${r.line} ${r.name}\n`);
+    return success && features.broken.length === 0 && empty.length === 0;
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    removeIfEmpty(path.dirname(staging));
+    throw err;
+  }
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (another run is being written) or gone: leave it
+  }
+}
+
+/** Folders the kernel makes up: writing a run there hangs or makes no sense. */
+const VIRTUAL_FILESYSTEMS = ["/proc", "/sys", "/dev"];
+
+/** A fresh folder for the run beside where it will end up (same filesystem: the move is a rename). */
+function prepareStaging(final: string): string {
+  if (VIRTUAL_FILESYSTEMS.some((v) => final === v || final.startsWith(`${v}/`))) {
+    throw new UsageError(`${path.dirname(final)} is not a place for reports (a kernel filesystem); set JOINLEAF_REPORTS to a real folder`);
+  }
+  try {
+    const parent = path.join(path.dirname(final), ".incomplete");
+    mkdirSync(parent, { recursive: true });
+    return mkdtempSync(path.join(parent, `${path.basename(final)}-`));
+  } catch (e) {
+    throw new UsageError(`cannot write reports under ${path.dirname(final)}: ${(e as Error).message}`);
+  }
+}
+
+/** The finished run replaces the previous one of its name in two renames; the old one is then removed. */
+function moveIntoPlace(staging: string, final: string): void {
+  const old = `${staging}.previous`;
+  if (existsSync(final)) renameSync(final, old);
+  renameSync(staging, final);
+  rmSync(old, { recursive: true, force: true });
+  removeIfEmpty(path.dirname(staging));
+}
+
+/** Runs `handler` on SIGINT until the returned function is called. */
+function onInterrupt(handler: () => void): () => void {
+  process.once("SIGINT", handler);
+  return () => process.removeListener("SIGINT", handler);
+}
+
+/**
+ * Starts the driver once before the run, so that a setup mistake (no such agent, an agent that
+ * exits at start, a closed port, a wrong token, a malformed address) is one usage error and not
+ * every scenario's CRASH. An agent's connection is kept for the run.
+ */
+async function checkDriverStarts(o: ConformanceOptions): Promise<void> {
+  let driver: Awaited<ReturnType<typeof createDriver>>;
+  try {
+    driver = await createDriver(o.driver, { edition: o.edition as "current" | "legacy", options: o.driverOptions ?? {} });
+  } catch (e) {
+    closeAllConnections();
+    const why = ((e as Error).message || String(e)).replace(/ \(the agent could not be started; not tried again in this run\)/, "").replace(/^(CRASH|TIMEOUT): /, "").replace(/\s*\n\s*/g, " ");
+    throw new UsageError(`the ${o.driver} driver did not start, so nothing ran: ${why.length > 400 ? `${why.slice(0, 400)}...` : why}`);
+  }
+  await driver.dispose().catch(() => undefined);
 }

@@ -18,32 +18,42 @@ function editionFilter(edition) {
   return `not @edition:${other}`;
 }
 
-/** <driver>, <driver>-legacy; a run of only some scenarios gets "-partial" so it never stands in for a full one. */
-function defaultRunName(driver, edition, tags) {
-  return `${driver}${edition === "current" ? "" : `-${edition}`}${tags ? "-partial" : ""}`;
+/**
+ * <driver>, <driver>-legacy; a run of only some scenarios gets "-partial", a dry run (nothing
+ * executed) "-dry-run", so neither ever stands in for a full run.
+ */
+function defaultRunName(driver, edition, partial, dryRun) {
+  return `${driver}${edition === "current" ? "" : `-${edition}`}${dryRun ? "-dry-run" : partial ? "-partial" : ""}`;
 }
 
 /**
  * @param {{driver: string, edition?: string, run?: string, tags?: string, quiet?: boolean,
- *          driverOptions?: Record<string,string>, reportsRoot?: string, paths?: string[]}} o
+ *          driverOptions?: Record<string,string>, reportsRoot?: string, paths?: string[],
+ *          partial?: string, dryRun?: boolean, outDir?: string, expectations?: string}} o
+ *   expectations: the run's expectations file, so the console summary says EXPECTED FAIL
+ *   outDir: where the formatters write (default <reports>/<run>; the harness writes to a fresh
+ *   folder and moves it into place)
+ *   partial: what else narrows the run (Cucumber's --name or feature paths), recorded in run.json
  */
 function profile(o) {
   const edition = o.edition || "current";
   if (!EDITIONS.includes(edition)) throw new Error(`unknown edition "${edition}"; choose ${EDITIONS.join(" or ")}`);
-  const run = o.run || defaultRunName(o.driver, edition, o.tags);
+  const run = o.run || defaultRunName(o.driver, edition, o.tags || o.partial, o.dryRun);
   // Absolute: Cucumber runs in the package's folder (features and steps are the package's), the
   // reports go where the user is.
-  const dir = path.resolve(o.reportsRoot || reportsRoot(), run);
+  const dir = path.resolve(o.outDir || path.join(o.reportsRoot || reportsRoot(), run));
   const tags = [editionFilter(edition), o.tags].filter(Boolean).map((t) => `(${t})`).join(" and ");
   return {
     paths: o.paths || ["features/**/*.feature"],
     // Compiled, the steps are JavaScript in dist/; from source, TypeScript through ts-node.
     require: COMPILED ? ["dist/steps/**/*.js"] : ["steps/**/*.ts"],
-    requireModule: COMPILED ? [] : ["ts-node/register/transpile-only"],
+    // (Not twice: a second ts-node would look for a tsconfig from the user's folder.)
+    requireModule: COMPILED || process[Symbol.for("ts-node.register.instance")] ? [] : ["ts-node/register/transpile-only"],
     // Exactly one formatter writes to stdout (the human one); every other one has its own file.
     // docs/reports.md lists what each writes.
     format: [
-      o.quiet ? "summary" : "progress",
+      // (quoted: a bare file: URL reads to Cucumber as "name:output")
+      `"${pathToFileURL(path.join(__dirname, "report", "summary-formatter.js")).href}"`,
       ["message", path.join(dir, "messages.ndjson")],
       ["html", path.join(dir, "report.html")],
       ["junit", path.join(dir, "junit.xml")],
@@ -58,6 +68,10 @@ function profile(o) {
         driver: o.driver,
         edition,
         tags: o.tags || "",
+        partial: o.partial || "",
+        quiet: !!o.quiet,
+        expectations: o.expectations ? path.resolve(o.expectations) : "",
+        dryRun: !!o.dryRun,
         allure: { resultsDir: path.join(dir, "allure-results"), specUrl: "../../spec.html" },
       },
     },

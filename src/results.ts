@@ -390,8 +390,17 @@ function classify(
     }
     return;
   }
+  if (pickle.steps.length === 0) {
+    // Only hooks ran: nothing was checked, so nothing passed.
+    r.status = "FAIL";
+    r.message = NO_STEPS;
+    return;
+  }
   r.status = "PASS";
 }
+
+/** The message of a scenario that has no steps (FAIL: a run that checks nothing does not pass). */
+export const NO_STEPS = "the scenario has no steps: it checks nothing, so it cannot pass";
 
 /** Counts per status (every status present, zero when none). */
 export function countStatuses(results: readonly ScenarioResult[]): Record<Status, number> {

@@ -17,10 +17,10 @@ const ROOT = path.join(__dirname, "..");
 const FIXTURES = path.join(__dirname, "fixtures");
 const tmp = mkdtempSync(path.join(tmpdir(), "joinleaf-certify-"));
 const RUN = `test-certify-${process.pid}`;
-after(() => {
-  rmSync(tmp, { recursive: true, force: true });
-  for (const r of [RUN, `${RUN}-x`]) rmSync(path.join(ROOT, "reports", r), { recursive: true, force: true });
-});
+// The runs go to a reports folder of the test's own, never to the user's reports/.
+const REPORTS = path.join(tmp, "reports");
+const ENV = { ...process.env, JOINLEAF_REPORTS: REPORTS };
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 // ------------------------------------------------------------------ verdict rules
 
@@ -83,7 +83,7 @@ test("required entries: testable, in the edition, cited by a scenario that runs 
 // ------------------------------------------------------------------ end to end
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "joinleaf.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "joinleaf.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 300_000, env: ENV });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const product = (dir: string): ProductJson => JSON.parse(readFileSync(path.join(dir, "product.json"), "utf8"));
@@ -196,19 +196,19 @@ test("certify with expectations: an expected failure that passes makes it NOT CO
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /VERDICT: NOT CONFORMANT/);
   assert.ok(r.stdout.includes(`UNEXPECTED PASS: ${passing.key}`));
-  const b = path.join(ROOT, "reports", `${RUN}-x`, "bundle");
+  const b = path.join(REPORTS, `${RUN}-x`, "bundle");
   assert.equal(product(b).expectations?.implementation, "Simulator with a stale expectation");
   assert.equal(readFileSync(path.join(b, "expectations.yaml"), "utf8"), readFileSync(exp, "utf8"));
   const v = cli("verify", b);
   assert.equal(v.status, 0, v.stdout);
   // The matrix of that run folder applies the bundle's expectations by itself.
-  const [run] = loadRuns([path.join(ROOT, "reports", `${RUN}-x`)]);
+  const [run] = loadRuns([path.join(REPORTS, `${RUN}-x`)]);
   assert.equal(run.results.find((s) => s.key === passing.key)?.status, "UNEXPECTED PASS");
 });
 
 function cliAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, "bin", "joinleaf.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 }, (err, stdout, stderr) =>
+    execFile(process.execPath, [path.join(ROOT, "bin", "joinleaf.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: ENV }, (err, stdout, stderr) =>
       resolve({ status: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }),
     );
   });

@@ -63,7 +63,8 @@ test("parse errors and usage mistakes: one line on stderr, exit 2, nothing run",
     [["conformance", "--provider", "x"], /^joinleaf: --provider is for the native, wine drivers, not "simulator"$/],
     [["conformance", "--edition", "future"], /^joinleaf: unknown edition "future"/],
     [["conformance", "extra"], /^joinleaf: too many arguments for 'conformance'/],
-    [["verify"], /^joinleaf: missing required argument 'bundle'/],
+    [["verify"], /^joinleaf: verify needs exactly one bundle folder/],
+    [["verify", "a", "b"], /^joinleaf: too many arguments for 'verify'/],
     [["expectations", "--fro", "x"], /^joinleaf: unknown option '--fro' \(Did you mean --from\?\)/],
   ] as Array<[string[], RegExp]>) {
     const r = cli(args);
@@ -72,4 +73,12 @@ test("parse errors and usage mistakes: one line on stderr, exit 2, nothing run",
     assert.equal(r.stderr.trimEnd().split("\n").length, 1, `one line: ${r.stderr}`);
     assert.equal(r.stdout, "", `${args.join(" ")} printed nothing else`);
   }
+});
+
+test("the VS Code workspace points the Cucumber extension at the features and at steps/", () => {
+  const settings = JSON.parse(readFileSync(path.join(root, ".vscode", "settings.json"), "utf8"));
+  assert.deepEqual(settings["cucumber.features"], ["features/**/*.feature"]);
+  assert.deepEqual(settings["cucumber.glue"], ["steps/**/*.ts"]);
+  const steps = (require("node:fs").readdirSync(path.join(root, "steps")) as string[]).filter((f) => f.endsWith(".steps.ts"));
+  assert.ok(steps.length > 0, "the glue finds step definitions");
 });

@@ -1,6 +1,6 @@
 // `joinleaf certify`: run the suite against a driver, decide a verdict, and write a
 // certification bundle that `joinleaf verify` can check later (format: docs/reports.md).
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
@@ -14,6 +14,7 @@ import { readRun, STATUSES } from "../results";
 import { UsageError } from "../usage-error";
 import { PACKAGE_ROOT, packageFile } from "../package-root";
 import { sha256 } from "../report/catalogue";
+import { writeJunit } from "../report/junit";
 import { BUNDLE_FILES, BUNDLE_FORMAT, computeVerdict, matrixColumn, ProductJson, requiredRules } from "../report/certification";
 import { asUsage, loadCheckedExpectations, loadSuiteAndCatalogue } from "../report/common";
 import { buildSpec, renderSpecMarkdown } from "../report/spec";
@@ -56,18 +57,22 @@ export async function run(values: Options): Promise<number> {
   }
   const runDir = reportDir(options);
   const out = values.out ?? path.join(runDir, "bundle");
+  // An explicit --out is checked before the run: a mistake there must not cost a whole run.
+  if (values.out !== undefined) checkOut(values.out);
 
-  await runConformance(options);
+  await runConformance({ ...options, expectations: expectations?.file });
 
   const run = asUsage(() => readRun(runDir));
   const comparison = applyExpectations(run.scenarios, expectations);
   const required = requiredRules(catalogue, suite, options.edition);
   const verdict = computeVerdict(comparison.results, { required, complete: run.info.complete });
 
-  // The bundle.
-  rmSync(out, { recursive: true, force: true });
+  // The bundle. The default folder is inside the fresh run folder; an explicit --out holds nothing
+  // but an earlier bundle's files (checkOut), and only those are replaced.
   mkdirSync(out, { recursive: true });
+  for (const f of OWN_FILES) rmSync(path.join(out, f), { force: true });
   copyFileSync(path.join(runDir, "messages.ndjson"), path.join(out, "messages.ndjson"));
+  writeJunit(path.join(runDir, "junit.xml"), `joinleaf-${run.info.run}`, comparison.results, run.info.startedAt);
   copyFileSync(path.join(runDir, "junit.xml"), path.join(out, "junit.xml"));
   if (expectations) copyFileSync(expectations.file, path.join(out, "expectations.yaml"));
   const loaded = { info: { ...run.info, edition: options.edition, driver: options.driver }, results: comparison.results, sources: run.sources, expectations, comparison };
@@ -118,6 +123,28 @@ export async function run(values: Options): Promise<number> {
   lines.push(`  bundle: ${out}/ (${Object.keys(files).concat("product.json").join(", ")})`, "");
   process.stdout.write(lines.join("\n"));
   return verdict.verdict === "NOT CONFORMANT" ? 1 : 0;
+}
+
+/** The files a bundle consists of: the only ones certify ever replaces in an --out folder. */
+const OWN_FILES = [...new Set([...BUNDLE_FILES, "spec.md", "expectations.yaml"])];
+
+/** --out is a new folder, an empty one or an earlier bundle (certify never deletes what it did not write). */
+function checkOut(out: string): void {
+  const abs = path.resolve(out);
+  if (["/proc", "/sys", "/dev"].some((v) => abs === v || abs.startsWith(`${v}/`))) throw new UsageError(`--out ${out}: not a place for a bundle (a kernel filesystem)`);
+  if (existsSync(abs)) {
+    if (!statSync(abs).isDirectory()) throw new UsageError(`--out ${out} is a file, not a folder`);
+    const foreign = readdirSync(abs).filter((f) => !OWN_FILES.includes(f));
+    if (foreign.length) {
+      throw new UsageError(`--out ${out} holds other things (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", ..." : ""}); give a new or empty folder, or an earlier bundle's`);
+    }
+  }
+  try {
+    mkdirSync(abs, { recursive: true });
+    accessSync(abs, constants.W_OK);
+  } catch (e) {
+    throw new UsageError(`--out ${out}: cannot write there: ${(e as Error).message}`);
+  }
 }
 
 /** What the driver says about the implementation: its protocol entries and its `implementation` map. */

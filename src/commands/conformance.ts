@@ -5,6 +5,8 @@ import { addDriverFlags, checkOptions, driverOptionsFrom, reportDir, runConforma
 import { applyExpectations, describeComparison } from "../expectations";
 import { loadCheckedExpectations } from "../report/common";
 import { readRun } from "../results";
+import { writeJunit } from "../report/junit";
+import path from "node:path";
 import { packageFile } from "../package-root";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { defaultRunName } = require("../profile") as typeof import("../profile");
@@ -44,10 +46,16 @@ export async function run(values: Options): Promise<number> {
   // Read the file before the run, so a broken one is reported without running anything.
   checkOptions(options);
   const expectations = file ? loadCheckedExpectations(file, options.driver) : undefined;
-  const passed = await runConformance(options);
-  if (!expectations) return passed ? 0 : 1;
+  const passed = await runConformance({ ...options, expectations: expectations?.file });
+  const dir = reportDir(options);
+  const run = readRun(dir);
+  if (!expectations) {
+    writeJunit(path.join(dir, "junit.xml"), `joinleaf-${run.info.run}`, run.scenarios, run.info.startedAt);
+    return passed ? 0 : 1;
+  }
 
-  const comparison = applyExpectations(readRun(reportDir(options)).scenarios, expectations);
+  const comparison = applyExpectations(run.scenarios, expectations);
+  writeJunit(path.join(dir, "junit.xml"), `joinleaf-${run.info.run}`, comparison.results, run.info.startedAt);
   for (const line of describeComparison(comparison)) process.stdout.write(`${line}\n`);
   const matches = comparison.newFailures.length === 0 && comparison.unexpectedPasses.length === 0;
   process.stdout.write(

@@ -6,7 +6,7 @@ import { verifyBundle } from "../report/certification";
 import { loadSuiteAndCatalogue } from "../report/common";
 
 export function define(cmd: Command): void {
-  cmd.argument("<bundle>", "the bundle folder (reports/<run>/bundle or certify --out)").addHelpText("after", "\nexit: 0 verified, 1 verification failed, 2 usage error\n");
+  cmd.argument("[bundle]", "the bundle folder (reports/<run>/bundle or certify --out)").addHelpText("after", "\nexit: 0 verified, 1 verification failed, 2 usage error\n");
 }
 
 export async function run(_values: unknown, positionals: string[]): Promise<number> {

@@ -1,0 +1,107 @@
+// `npm test`: every part of the project's test, each timed. Parts run side by side (as many at
+// once as there are cores) once what they need is done; each part's output is printed when it
+// ends, followed by a line with its time. Every run a part makes goes to a reports
+// folder of its own (under $JOINLEAF_TEST_REPORTS, else a temporary one), never to the user's
+// reports/.
+//   node scripts/test.js            all parts
+//   node scripts/test.js unit lint  only these parts (and what they need)
+const { spawn } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+const root = path.join(__dirname, "..");
+const tsNode = ["--require", "ts-node/register/transpile-only"];
+const bin = path.join(root, "bin", "joinleaf.js");
+const testFiles = (keep) =>
+  fs.readdirSync(path.join(root, "test")).filter((f) => f.endsWith(".test.ts") && keep(f)).sort().map((f) => path.join("test", f));
+
+/** Test files that are a part of their own, not of "unit". */
+const OWN_PART = ["package.test.ts", "native-wine.test.ts"];
+
+/** The parts: name, command, what must have passed first. Adding a part is adding a line. */
+const PARTS = [
+  { name: "build", cmd: ["node", "scripts/build.js", "--if-stale"], why: "type-check everything, compile dist/" },
+  { name: "lint", cmd: ["node", ...tsNode, "src/lint-spec.ts"], why: "spec lint" },
+  // After the build: the tests that start `joinleaf` then run the compiled one (no ts-node per process).
+  { name: "unit", cmd: ["node", ...tsNode, "--test", `--test-concurrency=${os.availableParallelism()}`, ...testFiles((f) => !OWN_PART.includes(f))], after: ["build"], why: "unit tests" },
+  { name: "package", cmd: ["node", ...tsNode, "--test", "test/package.test.ts"], after: ["build"], why: "npm pack, install elsewhere, run" },
+  { name: "equivalence", cmd: ["node", bin, "equivalence", "--quiet"], after: ["build"], why: "in process vs through an agent, current edition" },
+  { name: "equivalence-legacy", cmd: ["node", bin, "equivalence", "--edition", "legacy", "--quiet"], after: ["build"], why: "the same, legacy edition" },
+  { name: "explore", cmd: ["node", bin, "explore", "--driver", "simulator", "--runs", "100", "--seed", "20261202"], after: ["build"], why: "fixed-seed random step sequences against every conformant variant" },
+  { name: "variants", cmd: ["node", bin, "variants", "--sample"], after: ["build"], why: "the suite against a fixed sample of conformant (no FAIL) and broken (caught) variants of the model" },
+  // The Wine lane: its own tests of the native driver under Wine, then the suite (both skip when Wine is not set up).
+  { name: "wine-tests", cmd: ["node", ...tsNode, "--test", "test/native-wine.test.ts"], after: ["build"], slow: true, why: "the native driver under Wine" },
+  { name: "wine", cmd: ["node", ...tsNode, "scripts/wine-lane.ts"], after: ["build", "wine-tests"], slow: true, why: "the Wine lane (skipped when not set up)" },
+];
+
+async function main(wanted) {
+  const unknown = wanted.filter((w) => !PARTS.some((p) => p.name === w));
+  if (unknown.length) {
+    process.stderr.write(`test: unknown part(s) ${unknown.join(", ")}; parts: ${PARTS.map((p) => p.name).join(", ")}\n`);
+    return 2;
+  }
+  const chosen = new Set(wanted.length ? wanted : PARTS.map((p) => p.name));
+  const parts = PARTS.filter((p) => chosen.has(p.name));
+  // JOINLEAF_TEST_REPORTS keeps them somewhere known (CI publishes their junit.xml).
+  const reports = process.env.JOINLEAF_TEST_REPORTS || fs.mkdtempSync(path.join(os.tmpdir(), "joinleaf-test-reports-"));
+  const slots = Math.max(1, os.availableParallelism());
+  const state = new Map(parts.map((p) => [p.name, "waiting"]));
+  const times = new Map();
+  const started = Date.now();
+  let running = 0;
+  let fastDone = started;
+
+  await new Promise((resolve) => {
+    const next = () => {
+      for (const p of parts) {
+        if (state.get(p.name) !== "waiting" || running >= slots) continue;
+        const needs = (p.after ?? []).filter((n) => state.has(n));
+        if (needs.some((n) => state.get(n) === "failed" || state.get(n) === "not run")) {
+          state.set(p.name, "not run");
+          process.stdout.write(`--- ${p.name}: NOT RUN (${needs.filter((n) => state.get(n) !== "passed").join(", ")} failed)\n`);
+          continue;
+        }
+        if (needs.some((n) => state.get(n) !== "passed")) continue;
+        // A slow part (the Wine lane) starts when the others are done, so it does not slow them.
+        if (p.slow && parts.some((q) => !q.slow && ["waiting", "running"].includes(state.get(q.name)))) continue;
+        running++;
+        state.set(p.name, "running");
+        process.stdout.write(`... ${p.name} started\n`);
+        const t0 = Date.now();
+        const child = spawn(p.cmd[0] === "node" ? process.execPath : p.cmd[0], p.cmd.slice(1), {
+          cwd: root,
+          env: { ...process.env, JOINLEAF_REPORTS: path.join(reports, p.name) },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.stderr.on("data", (d) => (out += d));
+        child.on("close", (code) => {
+          running--;
+          const s = (Date.now() - t0) / 1000;
+          times.set(p.name, s);
+          if (!p.slow) fastDone = Date.now();
+          state.set(p.name, code === 0 ? "passed" : "failed");
+          process.stdout.write(`--- ${p.name} (${p.why}) ---\n${out}${out.endsWith("\n") || !out ? "" : "\n"}`);
+          process.stdout.write(`=== ${p.name}: ${code === 0 ? "ok" : `FAILED (exit ${code})`} in ${s.toFixed(1)} s\n`);
+          next();
+        });
+      }
+      if (running === 0 && [...state.values()].every((s) => s !== "waiting" && s !== "running")) resolve();
+    };
+    next();
+  });
+
+  const wall = (Date.now() - started) / 1000;
+  const failed = parts.filter((p) => state.get(p.name) !== "passed");
+  process.stdout.write(`\ntimes: ${parts.map((p) => `${p.name} ${times.has(p.name) ? `${times.get(p.name).toFixed(1)} s` : "-"}`).join(", ")}\n`);
+  const slow = parts.filter((p) => p.slow && times.has(p.name));
+  const fast = slow.length ? `; without ${slow.map((p) => p.name).join(", ")}: ${((fastDone - started) / 1000).toFixed(1)} s` : "";
+  process.stdout.write(`npm test: ${failed.length ? `FAILED (${failed.map((p) => p.name).join(", ")})` : "all parts passed"} in ${wall.toFixed(1)} s wall${fast}, ${slots} parts at once; runs written under ${reports}\n`);
+  // The plain closing line CI tools read: parts passed and failed.
+  process.stdout.write(`parts: ${parts.length - failed.length} passed, ${failed.length} failed\n`);
+  return failed.length ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));
