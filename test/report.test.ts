@@ -9,9 +9,11 @@ import { loadCatalogue } from "../src/report/catalogue";
 import { buildMatrix, matrixJson, renderMatrixHtml, renderMatrixMarkdown } from "../src/report/matrix";
 import { discoverRuns, loadRuns } from "../src/report/runs";
 import { buildSpec, renderSpecHtml, renderSpecMarkdown } from "../src/report/spec";
-import { loadSuite } from "../src/report/suite";
+import { describeDocument, loadSuite, parseFeature } from "../src/report/suite";
+import { lintSpec } from "../src/lint-spec";
 import { buildTrace, renderTraceHtml, renderTraceMarkdown } from "../src/report/trace";
 
+const ROOT = path.join(__dirname, "..");
 const FIXTURES = path.join(__dirname, "fixtures");
 const SUITE = path.join(FIXTURES, "suite");
 const catalogue = loadCatalogue(path.join(SUITE, "features", "catalogue.yaml"));
@@ -127,6 +129,51 @@ test("spec of the real suite: every catalogue entry and every scenario block app
   for (const e of cat.entries) assert.ok(md.includes(`<a id="${e.id}"></a>`), e.id);
   for (const b of real.blocks) assert.ok(md.includes(b.gherkin), `${b.uri}:${b.line}`);
   assert.deepEqual(s.unknownIds, [], "features cite IDs the catalogue lacks");
+});
+
+test("the readable spec and the lint read the same tags: Examples-level @req tags count (JL-026, JL-027)", () => {
+  const real = loadSuite();
+  const s = buildSpec(real.catalogue, real);
+  const report = lintSpec({ featuresDir: path.join(ROOT, "features"), cataloguePath: path.join(ROOT, "features", "catalogue.yaml"), relativeTo: ROOT });
+  // Every entry the lint counts as covered has a scenario in the spec, and no other entry has one.
+  const covered = real.catalogue.entries.filter((e) => real.scenarios.some((sc) => sc.rules.includes(e.id))).map((e) => e.id);
+  assert.equal(covered.length, report.coverage.covered);
+  for (const id of covered) assert.ok(s.blocks.get(id)?.length, `${id}: the lint counts it as covered but the spec shows no scenario`);
+  for (const id of ["JL-026", "JL-027"]) {
+    assert.ok(s.blocks.get(id)?.length, id);
+    assert.doesNotMatch(renderSpecHtml(s).split(`id="${id}"`)[1].split("</section>")[0], /No scenario checks this entry yet/, id);
+  }
+});
+
+test("an outline whose Examples blocks carry their own @req tags: each pickle and its block cite them", () => {
+  const doc = parseFeature(
+    "features/x.feature",
+    `Feature: X
+  Rule: r
+    Scenario Outline: o <n>
+      Then it is <n>
+
+      @req:JL-001
+      Examples: one
+        | n |
+        | 1 |
+
+      @req:JL-002 @edition:legacy
+      Examples: two
+        | n |
+        | 2 |
+`,
+  );
+  const { scenarios, blocks } = describeDocument(doc);
+  assert.deepEqual(
+    scenarios.map((x) => [x.name, x.rules, x.editions, x.line]),
+    [
+      ["o 1", ["JL-001"], [], 9],
+      ["o 2", ["JL-002"], ["legacy"], 14],
+    ],
+  );
+  assert.deepEqual(blocks[0].rules, ["JL-001", "JL-002"]);
+  assert.match(blocks[0].gherkin, /^Rule: r\n\n {2}Scenario Outline: o <n>\n {4}Then it is <n>\n\n {4}@req:JL-001\n {4}Examples: one\n {6}\| n \|\n {6}\| 1 \|/);
 });
 
 test("runs get expectations/<driver>.yaml by default, as conformance does; 'none' turns that off", () => {

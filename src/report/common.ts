@@ -6,7 +6,7 @@ import { Expectations, ExpectationsError, loadExpectations } from "../expectatio
 import { ResultsError } from "../results";
 import { UsageError } from "../usage-error";
 import { PACKAGE_ROOT, packageFile } from "../package-root";
-import { Catalogue, CatalogueError, CATALOGUE_PATH, loadCatalogue } from "./catalogue";
+import { Catalogue, CatalogueError } from "./catalogue";
 import { discoverRuns, LoadedRun, loadRuns, REPORTS_DIR } from "./runs";
 import { loadSuite, Suite, SuiteError } from "./suite";
 
@@ -23,7 +23,10 @@ export function asUsage<T>(f: () => T): T {
 }
 
 export function loadSuiteAndCatalogue(): { catalogue: Catalogue; suite: Suite } {
-  return asUsage(() => ({ catalogue: loadCatalogue(path.join(PACKAGE_ROOT, CATALOGUE_PATH)), suite: loadSuite(PACKAGE_ROOT) }));
+  return asUsage(() => {
+    const suite = loadSuite(PACKAGE_ROOT);
+    return { catalogue: suite.catalogue, suite };
+  });
 }
 
 /** An expectations file checked against the suite (known entries and scenarios) and the driver it is for. */
