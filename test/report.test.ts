@@ -11,7 +11,7 @@ import { discoverRuns, loadRuns } from "../src/report/runs";
 import { buildSpec, renderSpecHtml, renderSpecMarkdown } from "../src/report/spec";
 import { describeDocument, loadSuite, parseFeature } from "../src/report/suite";
 import { lintSpec } from "../src/lint-spec";
-import { buildTrace, renderTraceHtml, renderTraceMarkdown } from "../src/report/trace";
+import { buildTrace, readVariantSummary, renderTraceHtml, renderTraceMarkdown } from "../src/report/trace";
 
 const ROOT = path.join(__dirname, "..");
 const FIXTURES = path.join(__dirname, "fixtures");
@@ -187,4 +187,27 @@ test("runs get expectations/<driver>.yaml by default, as conformance does; 'none
   const [off] = loadRuns(discoverRuns(tmp), { defaultExpectationsDir: dir, expectations: { plain: "none" } });
   assert.equal(off.expectations, undefined);
   assert.equal(off.results.find((r) => r.name === "It passes")?.status, "PASS");
+});
+
+test("trace with the variant self-test: per entry the broken variants its scenarios catch, and the counts", () => {
+  assert.equal(readVariantSummary(tmp), undefined, "no summary, no variants section");
+  const variants = readVariantSummary(path.join(FIXTURES, "variants"))!;
+  const t = buildTrace(catalogue, suite, runs, { variants });
+  assert.deepEqual(t.variants!.conformant, { count: 2, withoutFail: 1, falseFails: ["abortive-close"] });
+  assert.deepEqual(t.variants!.broken, { count: 2, caught: 1, notCaught: ["ealready-ignored"] });
+  assert.deepEqual(t.variants!.byEntry.get("JL-023")!.catches, [{ id: "no-isconn", summary: "a second join on a joined socket succeeds", editions: ["current"], declared: true }]);
+  assert.deepEqual(t.variants!.byEntry.get("JL-103")!.misses, [{ id: "ealready-ignored", summary: "a join in progress does not give WSAEALREADY" }]);
+  const md = renderTraceMarkdown(t);
+  assert.match(md, /1 of 2 conformant variants with no FAIL \(falsely failed: abortive-close\); 1 of 2 broken variants caught \(not caught: ealready-ignored\)/);
+  assert.match(md, /### \[JL-023\][^\n]*\n\n> [^\n]*\n\nBroken variants caught here: no-isconn \(current\)/);
+  assert.match(md, /### \[JL-103\][^\n]*\n\n> [^\n]*\n\nBroken variants caught here: \*\*none\*\*; declared broken but not caught here: ealready-ignored/);
+  const html = renderTraceHtml(t);
+  assert.match(html, /<section class="variants gap" id="variants">/);
+  assert.match(html, /Broken variants caught here \(1\): <span class="badge" title="a second join on a joined socket succeeds">no-isconn/);
+  // A broken summary file is one clear error, not a crash.
+  const bad = mkdtempSync(path.join(tmpdir(), "joinleaf-variants-"));
+  mkdirSync(path.join(bad, "variants"));
+  writeFileSync(path.join(bad, "variants", "summary.json"), '{"variants": [{"id": "x"}]}');
+  assert.throws(() => readVariantSummary(bad), /summary\.json: variant 1 needs an id, a kind/);
+  rmSync(bad, { recursive: true, force: true });
 });
