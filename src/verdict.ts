@@ -23,6 +23,8 @@ export const OPTIONAL_STRENGTHS: ReadonlySet<string> = new Set(["should", "may",
 export interface Regression {
   /** Whether the run matches its expectations (or, with none, has no failing status). */
   matches: boolean;
+  /** Whether an expectations file applied. */
+  expectations: boolean;
   /** Scenario keys that failed with no matching expectation. */
   newFailures: string[];
   /** Scenario keys expected to fail that passed. */
@@ -158,6 +160,7 @@ export function computeVerdict(results: readonly ScenarioResult[], o: VerdictOpt
   const regression: Regression = c
     ? {
         matches: !c.newFailures.length && !c.unexpectedPasses.length,
+        expectations: true,
         newFailures: c.newFailures.map((r) => r.key),
         unexpectedPasses: c.unexpectedPasses.map((r) => r.key),
         expectedFailures: c.expectedFailures.length,
@@ -166,7 +169,7 @@ export function computeVerdict(results: readonly ScenarioResult[], o: VerdictOpt
     : (() => {
         const nf = results.filter((r) => r.status === "FAIL" || r.status === "TIMEOUT" || r.status === "CRASH").map((r) => r.key);
         const up = results.filter((r) => r.status === "UNEXPECTED PASS").map((r) => r.key);
-        return { matches: !nf.length && !up.length, newFailures: nf, unexpectedPasses: up, expectedFailures: counts["EXPECTED FAIL"], staleEntries: 0 };
+        return { matches: !nf.length && !up.length, expectations: false, newFailures: nf, unexpectedPasses: up, expectedFailures: counts["EXPECTED FAIL"], staleEntries: 0 };
       })();
   return {
     verdict,
@@ -186,6 +189,7 @@ export function computeVerdict(results: readonly ScenarioResult[], o: VerdictOpt
 
 /** One line for the regression verdict. */
 export function describeRegression(r: Regression): string {
+  if (!r.expectations) return r.matches ? "no failing status (no expectations file)" : `${r.newFailures.length} failing scenario(s) (no expectations file)`;
   if (r.matches) return `the run matches its expectations${r.expectedFailures ? ` (${r.expectedFailures} expected failure(s))` : ""}${r.staleEntries ? `; ${r.staleEntries} expectation entr${r.staleEntries === 1 ? "y" : "ies"} matched nothing` : ""}`;
   return `the run does NOT match its expectations: ${[r.newFailures.length ? `${r.newFailures.length} new failure(s)` : "", r.unexpectedPasses.length ? `${r.unexpectedPasses.length} unexpected pass(es)` : ""].filter(Boolean).join(", ")}`;
 }
