@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { loadCatalogue } from "../src/report/catalogue";
+import { countsByArea } from "../src/report/chart";
 import { buildMatrix, matrixJson, renderMatrixHtml, renderMatrixMarkdown } from "../src/report/matrix";
 import { discoverRuns, loadRuns } from "../src/report/runs";
 import { buildSpec, renderSpecHtml, renderSpecMarkdown } from "../src/report/spec";
@@ -67,14 +68,15 @@ test("matrix cells: worst status with a count, observed and expected error, reas
 
 test("matrix as Markdown and JSON", () => {
   const md = renderMatrixMarkdown(matrix);
-  assert.match(md, /\| \*\*Totals: scenarios\*\* \| \| \*\*11\*\* \| \*\*11\*\* \|/);
+  assert.match(md, /\| \*\*Totals: scenarios\*\* \| \| \| \*\*11\*\* \| \*\*11\*\* \|/);
   assert.match(md, /\| \[JL-023\]\(spec\.md#JL-023\) .* \| FAIL 2\/2 \(observed WSAEINVAL, expected WSAEISCONN\) \| FAIL 1\/2 /);
   const json = matrixJson(matrix) as { rows: Array<{ id: string; cells: Array<{ status: string | null; count: number; total: number }> }> };
   assert.deepEqual(json.rows.find((r) => r.id === "JL-103")!.cells[0], { ...json.rows.find((r) => r.id === "JL-103")!.cells[0], status: "CRASH", count: 1, total: 2 });
 });
 
-test("matrix HTML is one self-contained page", () => {
-  const html = renderMatrixHtml(matrix);
+test("matrix HTML is one self-contained page, its chart library inlined", () => {
+  const html = renderMatrixHtml(matrix, { charts: runs.map((r) => ({ run: r.info.run, data: countsByArea(r.results, catalogue) })) });
+  assert.match(html, /<script>\/\*!\n \* Chart\.js v4/);
   assert.match(html, /^<!DOCTYPE html>/);
   assert.ok(!/(src|href)="(https?:)?\/\//.test(html), "no network references");
   assert.match(html, /<style>/);
@@ -210,4 +212,23 @@ test("trace with the variant self-test: per entry the broken variants its scenar
   writeFileSync(path.join(bad, "variants", "summary.json"), '{"variants": [{"id": "x"}]}');
   assert.throws(() => readVariantSummary(bad), /summary\.json: variant 1 needs an id, a kind/);
   rmSync(bad, { recursive: true, force: true });
+});
+
+test("matrix for one profile: only that profile's entries, and the profile is recorded", () => {
+  const real = loadSuite(ROOT);
+  const m = buildMatrix([], real.catalogue, { profile: "ip-multicast" });
+  assert.equal(m.profile, "ip-multicast");
+  assert.ok(m.rows.length > 0 && m.rows.length < real.catalogue.entries.length);
+  assert.ok(m.rows.every((r) => r.entry.profiles?.includes("ip-multicast")));
+  assert.ok(!m.rows.some((r) => r.entry.id === "JL-044"), "JL-044 (the c_root's new descriptor) is rooted only");
+  assert.equal((matrixJson(m) as { profile: string }).profile, "ip-multicast");
+});
+
+test("chart data: scenarios per area and status, a scenario counted once per area it cites", () => {
+  const data = countsByArea(runs[0].results, catalogue);
+  assert.deepEqual(data.areas, [...new Set(catalogue.entries.map((e) => e.area))]);
+  const total = Object.values(data.counts).reduce((a, row) => a + row!.reduce((x, y) => x + y, 0), 0);
+  const expected = runs[0].results.reduce((a, r) => a + new Set(r.rules.map((id) => catalogue.byId.get(id)?.area).filter(Boolean)).size, 0);
+  assert.equal(total, expected);
+  assert.ok((data.counts.FAIL ?? []).some((n) => n > 0));
 });
