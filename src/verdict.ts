@@ -75,6 +75,8 @@ export interface VerdictOptions {
   profile?: string;
   /** The expectations comparison the results came from, for the regression verdict. */
   comparison?: Comparison;
+  /** The expectations file applied, if any (for how the regression verdict reads). */
+  expectationsFile?: string;
 }
 
 const SKIPPED: ReadonlySet<Status> = new Set<Status>(["UNSUPPORTED", "NOT TESTABLE"]);
@@ -160,7 +162,7 @@ export function computeVerdict(results: readonly ScenarioResult[], o: VerdictOpt
   const regression: Regression = c
     ? {
         matches: !c.newFailures.length && !c.unexpectedPasses.length,
-        expectations: true,
+        expectations: !!o.expectationsFile,
         newFailures: c.newFailures.map((r) => r.key),
         unexpectedPasses: c.unexpectedPasses.map((r) => r.key),
         expectedFailures: c.expectedFailures.length,

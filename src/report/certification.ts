@@ -158,7 +158,7 @@ export function verifyBundle(dir: string, catalogue: Catalogue, suite: Suite): C
     return checks;
   }
   const required = requiredEntries(suite, product.edition, profile);
-  const verdict = computeVerdict(comparison.results, { required, complete: runComplete, catalogue, profile, comparison });
+  const verdict = computeVerdict(comparison.results, { required, complete: runComplete, catalogue, profile, comparison, expectationsFile: product.expectations?.file });
 
   add(!verdict.missingRules.length, `every required entry of the ${product.edition} edition has a result`, verdict.missingRules.length ? `no result for ${verdict.missingRules.join(", ")}` : `${required.length} entries`);
   const countDiffs = STATUSES.filter((s) => (product.counts?.[s] ?? 0) !== verdict.counts[s]).map((s) => `${s}: recorded ${product.counts?.[s] ?? 0}, found ${verdict.counts[s]}`);

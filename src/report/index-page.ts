@@ -24,6 +24,7 @@ export function runVerdict(run: LoadedRun, suite: Suite): VerdictSummary {
     complete: run.info.complete,
     catalogue: suite.catalogue,
     comparison: run.comparison,
+    expectationsFile: run.expectations?.file,
   });
 }
 
