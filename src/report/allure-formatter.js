@@ -31,17 +31,18 @@ const CATEGORIES = [
 const SEVERITY = { must: "critical", should: "normal", may: "minor", advice: "trivial" };
 const SEVERITY_ORDER = ["critical", "normal", "minor", "trivial"];
 
-/** Entry ID -> strength, from the catalogue nearest above this file (features/catalogue.yaml). */
+/** Entry ID -> strength, from the catalogue nearest above this file, read by the suite's one reader. */
 function strengths() {
   let dir = __dirname;
   for (let i = 0; i < 5; i++, dir = path.dirname(dir)) {
     const f = path.join(dir, "features", "catalogue.yaml");
     if (!fs.existsSync(f)) continue;
     try {
-      const doc = require("yaml").parse(fs.readFileSync(f, "utf8"));
-      return new Map((doc.entries || []).map((e) => [e.id, e.strength]));
+      // catalogue.ts under ts-node (the run registers it for the steps), catalogue.js when compiled.
+      const { loadCatalogue } = require("./catalogue");
+      return new Map(loadCatalogue(f).entries.map((e) => [e.id, e.strength]));
     } catch {
-      return new Map();
+      return new Map(); // no severities rather than no report
     }
   }
   return new Map();
