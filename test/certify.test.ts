@@ -106,7 +106,7 @@ test("certify runs the suite, prints a verdict and writes a complete bundle", ()
   assert.match(r.stdout, new RegExp(`VERDICT: ${p.verdict}\\n`));
   assert.match(r.stdout, new RegExp(`  ${p.scenarios} scenarios: `));
   for (const f of ["product.json", "messages.ndjson", "junit.xml", "matrix.md", "matrix.json", "spec.md"]) assert.ok(existsSync(path.join(bundle, f)), f);
-  assert.equal(p.format, "joinleaf-certification-bundle/1");
+  assert.equal(p.format, "joinleaf-certification-bundle/2");
   assert.equal(p.driver, "simulator");
   assert.equal(p.edition, "current");
   assert.equal(p.run, RUN);

@@ -10,7 +10,7 @@ import { buildMatrix, matrixJson, renderMatrixMarkdown } from "./matrix";
 import type { LoadedRun } from "./runs";
 import { combinedHash, requiredEntries, Suite } from "./suite";
 
-export const BUNDLE_FORMAT = "joinleaf-certification-bundle/1";
+export const BUNDLE_FORMAT = "joinleaf-certification-bundle/2";
 export const BUNDLE_FILES = ["product.json", "messages.ndjson", "junit.xml", "matrix.md", "matrix.json"] as const;
 
 export { computeVerdict } from "../verdict";
