@@ -122,7 +122,6 @@ export async function run(values: Options): Promise<number> {
   lines.push(`  ${verdict.scenarios} scenarios: ${STATUSES.filter((s) => verdict.counts[s]).map((s) => `${verdict.counts[s]} ${s}`).join(", ") || "none"}`);
   lines.push(`  ${verdict.exercised.count} of ${verdict.exercised.of} required entries${profile ? ` of the ${profile} profile` : ""} exercised (a scenario reached the implementation: not UNSUPPORTED or NOT TESTABLE)`);
   for (const r of verdict.reasons) lines.push(`  - ${r}`);
-  if (verdict.failingRules.length) lines.push(`  failing entries: ${verdict.failingRules.join(", ")}`);
   for (const [why, n] of Object.entries(verdict.unsupported)) lines.push(`  unsupported (${n}): ${why}`);
   lines.push(`REGRESSION: ${describeRegression(verdict.regression)}`);
   for (const l of describeComparison(comparison)) lines.push(`  ${l}`);
