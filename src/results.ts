@@ -159,24 +159,8 @@ function firstLines(s: string, max = 600): string {
   return t.length > max ? t.slice(0, max) + "…" : t;
 }
 
-/* Loosely typed envelopes: only the fields read here. */
-interface Envelope {
-  meta?: { implementation?: { name: string; version?: string }; os?: { name: string; version?: string }; runtime?: { name: string; version?: string } };
-  source?: { uri: string; data: string };
-  gherkinDocument?: { uri?: string; feature?: unknown };
-  pickle?: { id: string; uri: string; name: string; location?: { line: number }; astNodeIds: string[]; tags: Array<{ name: string }>; steps: Array<{ id: string; text: string; type?: string }> };
-  testCase?: { id: string; pickleId: string; testSteps: Array<{ id: string; pickleStepId?: string; hookId?: string }> };
-  testCaseStarted?: { id: string; testCaseId: string; attempt: number; timestamp: Timestamp };
-  testStepFinished?: {
-    testCaseStartedId: string;
-    testStepId: string;
-    testStepResult: { status: string; message?: string; exception?: { type: string; message?: string }; duration?: Timestamp };
-  };
-  attachment?: { testCaseStartedId?: string; mediaType: string; body: string; contentEncoding?: string };
-  testCaseFinished?: { testCaseStartedId: string; timestamp: Timestamp; willBeRetried: boolean };
-  testRunStarted?: { timestamp: Timestamp };
-  testRunFinished?: { timestamp: Timestamp; success?: boolean };
-}
+/* Envelopes as parsed, before @cucumber/query reads them: only the fields looked at first. */
+type Envelope = Partial<Pick<messages.Envelope, "meta" | "source" | "gherkinDocument" | "pickle" | "testCase">>;
 
 /** Parses an ndjson text into envelopes; a broken line is an error naming file and line. */
 export function parseNdjson(text: string, file = "<messages>"): Envelope[] {
