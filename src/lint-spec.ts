@@ -5,12 +5,11 @@
 //
 // Exit status 1 when any problem is found; every problem is printed as "file:line: message".
 // The tag and step vocabulary it enforces is documented in features/README.md.
-import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from "@cucumber/gherkin";
-import { GherkinDocument, IdGenerator, Location, Pickle, PickleStepType, Tag } from "@cucumber/messages";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { GherkinDocument, PickleStepType, Tag } from "@cucumber/messages";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { NEEDS_VOCABULARY } from "../drivers/capabilities";
+import type { Catalogue } from "./report/catalogue";
+import { PROFILE_NAMES, readSuite, SuiteReading } from "./report/suite";
 
 export const EDITIONS = ["legacy", "current"] as const;
 export type Edition = (typeof EDITIONS)[number];
@@ -70,36 +69,15 @@ export interface LintOptions {
 
 // ------------------------------------------------------------------ catalogue
 
-function loadCatalogue(file: string, shown: string, problems: LintProblem[]): CatalogueEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    problems.push({ file: shown, line: 1, message: `cannot read the catalogue: ${(e as Error).message}` });
-    return [];
-  }
-  let doc: { entries?: unknown };
-  try {
-    doc = parseYaml(text) as { entries?: unknown };
-  } catch (e) {
-    const err = e as Error & { linePos?: Array<{ line: number }> };
-    problems.push({ file: shown, line: err.linePos?.[0]?.line ?? 1, message: `the catalogue is not valid YAML: ${err.message.split("\n")[0]}` });
-    return [];
-  }
-  if (!doc || !Array.isArray(doc.entries)) {
-    problems.push({ file: shown, line: 1, message: "the catalogue has no 'entries' list" });
-    return [];
-  }
-  const lines = text.split("\n");
-  const lineOf = (id: string) => {
-    const i = lines.findIndex((l) => new RegExp(`^\\s*-\\s*id:\\s*["']?${id}["']?\\s*$`).test(l));
-    return i < 0 ? 1 : i + 1;
-  };
+/** Checks the catalogue's own fields; the entries are read by the suite reader (src/report/suite.ts). */
+function checkCatalogue(catalogue: Catalogue, shown: string, problems: LintProblem[]): CatalogueEntry[] {
   const entries: CatalogueEntry[] = [];
   const seen = new Set<string>();
-  for (const raw of doc.entries as Array<Record<string, unknown>>) {
-    const id = String(raw?.id ?? "");
-    const line = id ? lineOf(id) : 1;
+  const profileNames = Object.keys(catalogue.profiles);
+  for (const name of profileNames) if (!(PROFILE_NAMES as readonly string[]).includes(name)) problems.push({ file: shown, line: 1, message: `profile "${name}" is not one the reports know (${PROFILE_NAMES.join(", ")})` });
+  for (const raw of catalogue.entries) {
+    const id = raw.id;
+    const line = id ? raw.line : 1;
     const bad = (message: string) => problems.push({ file: shown, line, message: `${id || "an entry"}: ${message}` });
     if (!/^JL-\d{3}$/.test(id)) {
       bad("id must look like JL-NNN");
@@ -107,13 +85,19 @@ function loadCatalogue(file: string, shown: string, problems: LintProblem[]): Ca
     }
     if (seen.has(id)) bad("the id is used twice");
     seen.add(id);
-    const editions = Array.isArray(raw.editions) ? (raw.editions as string[]) : [];
+    const editions = raw.editions as string[];
     if (editions.length === 0 || editions.some((e) => !(EDITIONS as readonly string[]).includes(e))) {
       bad(`editions must be a non-empty list of ${EDITIONS.join(", ")}`);
     }
     if (typeof raw.testable !== "boolean") bad("testable must be true or false");
     if (raw.testable === false && !raw.untestable_reason) bad("testable: false needs an untestable_reason");
     if (raw.testable === true && raw.untestable_reason) bad("testable: true entries carry no untestable_reason");
+    // Once the catalogue defines profiles, every entry says which of them it belongs to.
+    if (profileNames.length) {
+      const p = raw.profiles as unknown;
+      if (!Array.isArray(p) || p.length === 0) bad(`profiles must be a non-empty list of ${profileNames.join(", ")}`);
+      else for (const name of p) if (!profileNames.includes(String(name))) bad(`profile "${name}" is not defined under the catalogue's profiles (${profileNames.join(", ")})`);
+    }
     entries.push({
       id,
       kind: String(raw.kind ?? "unknown"),
@@ -128,20 +112,7 @@ function loadCatalogue(file: string, shown: string, problems: LintProblem[]): Ca
 
 // ------------------------------------------------------------------ features
 
-function featureFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const full = path.join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith(".feature")) out.push(full);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** Every tag in the document, where it is written. */
+/** Every tag in the document, where it is written (to check each against the vocabulary). */
 function allTags(doc: GherkinDocument): Tag[] {
   const tags: Tag[] = [];
   const feature = doc.feature;
@@ -161,22 +132,6 @@ function allTags(doc: GherkinDocument): Tag[] {
   return tags;
 }
 
-/** Where each scenario and example row of the document is, by AST node id. */
-function nodeLocations(doc: GherkinDocument): Map<string, { location: Location; name: string; ownSteps: number }> {
-  const map = new Map<string, { location: Location; name: string; ownSteps: number }>();
-  const feature = doc.feature;
-  if (!feature) return map;
-  const addScenario = (s: NonNullable<(typeof feature.children)[number]["scenario"]>) => {
-    map.set(s.id, { location: s.location, name: s.name, ownSteps: s.steps.length });
-    for (const ex of s.examples) for (const row of ex.tableBody) map.set(row.id, { location: row.location, name: s.name, ownSteps: s.steps.length });
-  };
-  for (const child of feature.children) {
-    if (child.scenario) addScenario(child.scenario);
-    if (child.rule) for (const rc of child.rule.children) if (rc.scenario) addScenario(rc.scenario);
-  }
-  return map;
-}
-
 function checkTag(tag: Tag, known: Map<string, CatalogueEntry>): string | null {
   const name = tag.name;
   let m = /^@req:(.*)$/.exec(name);
@@ -189,119 +144,91 @@ function checkTag(tag: Tag, known: Map<string, CatalogueEntry>): string | null {
   m = /^@needs:(.*)$/.exec(name);
   if (m) return NEEDS_VOCABULARY.includes(m[1]) ? null : `tag ${name}: "${m[1]}" is not a @needs word (drivers/capabilities.ts NEEDS_VOCABULARY)`;
   if (name === "@untestable") return null;
-  return `tag ${name} is outside the vocabulary (@req:JL-NNN, @edition:current|legacy, @needs:<word>, @untestable)`;
+  // A named reading of a contested sentence (docs/editions.md): failing it is an allowed deviation.
+  if (/^@reading:[a-z0-9][a-z0-9-]*$/.test(name)) return null;
+  if (name.startsWith("@reading:")) return `tag ${name}: a reading's name is lowercase words joined by "-" (@reading:<name>)`;
+  return `tag ${name} is outside the vocabulary (@req:JL-NNN, @edition:current|legacy, @needs:<word>, @reading:<name>, @untestable)`;
 }
 
 // ------------------------------------------------------------------ the lint
 
 export function lintSpec(options: LintOptions): LintReport {
   const base = options.relativeTo ?? process.cwd();
-  const show = (f: string) => path.relative(base, f) || f;
+  const rel = (f: string) => path.relative(base, f) || f;
   const problems: LintProblem[] = [];
-  const catalogueShown = show(options.cataloguePath);
-  const entries = loadCatalogue(options.cataloguePath, catalogueShown, problems);
+  const catalogueShown = rel(options.cataloguePath);
+  let reading: SuiteReading;
+  try {
+    reading = readSuite({ root: base, featuresDir: rel(options.featuresDir), cataloguePath: catalogueShown, tolerant: true });
+  } catch (e) {
+    problems.push({ file: rel(options.featuresDir), line: 1, message: `cannot read the features folder: ${(e as Error).message}` });
+    return { problems, coverage: computeCoverage([], []), featureFiles: 0 };
+  }
+  const { suite } = reading;
+  for (const p of reading.problems) problems.push({ file: p.uri, line: p.line, message: p.uri === catalogueShown ? p.message : p.message.startsWith("cannot compile") ? p.message : `parse error: ${p.message}` });
+  const entries = checkCatalogue(suite.catalogue, catalogueShown, problems);
   const known = new Map(entries.map((e) => [e.id, e]));
   const scenarios: ScenarioInfo[] = [];
-  let files: string[] = [];
-  try {
-    files = featureFiles(options.featuresDir);
-  } catch (e) {
-    problems.push({ file: show(options.featuresDir), line: 1, message: `cannot read the features folder: ${(e as Error).message}` });
-  }
+  const reported = new Set<string>();
+  const report = (file: string, line: number, message: string) => {
+    const key = `${file}:${line}:${message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    problems.push({ file, line, message });
+  };
 
-  for (const file of files) {
-    const shown = show(file);
-    const newId = IdGenerator.incrementing();
-    const parser = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher());
-    parser.stopAtFirstError = false;
-    let doc: GherkinDocument;
-    try {
-      doc = parser.parse(readFileSync(file, "utf8"));
-    } catch (e) {
-      const err = e as Error & { errors?: Array<Error & { location?: Location }>; location?: Location };
-      const each = err.errors && err.errors.length ? err.errors : [err];
-      for (const one of each) {
-        const line = (one as { location?: Location }).location?.line ?? 1;
-        problems.push({ file: shown, line, message: `parse error: ${one.message.replace(/^\(\d+:\d+\):\s*/, "")}` });
-      }
-      continue;
-    }
-    if (!doc.feature) {
-      problems.push({ file: shown, line: 1, message: "the file has no Feature" });
-      continue;
-    }
-    for (const tag of allTags(doc)) {
+  for (const feature of suite.features) {
+    if (!feature.doc.feature) report(feature.uri, 1, "the file has no Feature");
+    for (const tag of allTags(feature.doc)) {
       const wrong = checkTag(tag, known);
-      if (wrong) problems.push({ file: shown, line: tag.location.line, message: wrong });
+      if (wrong) report(feature.uri, tag.location.line, wrong);
     }
-    const where = nodeLocations(doc);
-    const reported = new Set<string>();
-    const report = (line: number, message: string) => {
-      const key = `${line}:${message}`;
-      if (reported.has(key)) return;
-      reported.add(key);
-      problems.push({ file: shown, line, message });
-    };
-    let pickles: readonly Pickle[];
-    try {
-      pickles = compile(doc, file, newId);
-    } catch (e) {
-      report(1, `cannot compile the scenarios: ${(e as Error).message}`);
-      continue;
-    }
-    for (const pickle of pickles) {
-      const node = where.get(pickle.astNodeIds[pickle.astNodeIds.length - 1]) ?? where.get(pickle.astNodeIds[0]);
-      const scenarioNode = where.get(pickle.astNodeIds[0]);
-      const line = node?.location.line ?? 1;
-      const scenarioLine = scenarioNode?.location.line ?? line;
-      const label = `scenario "${pickle.name}"`;
-      const tags = pickle.tags.map((t) => t.name);
-      const reqs = [...new Set(tags.filter((t) => t.startsWith("@req:")).map((t) => t.slice(5)))];
-      const editionTags = [...new Set(tags.filter((t) => t.startsWith("@edition:")).map((t) => t.slice(9)))].filter(
-        (e): e is Edition => (EDITIONS as readonly string[]).includes(e),
-      );
-      const untestable = tags.includes("@untestable");
-      const notTestableSteps = pickle.steps.filter((s) => NOT_TESTABLE_STEP.test(s.text));
+  }
+  for (const sc of suite.scenarios) {
+    const file = sc.uri;
+    const scenarioLine = sc.scenarioLine;
+    const label = `scenario "${sc.name}"`;
+    const editionTags = sc.editions.filter((e): e is Edition => (EDITIONS as readonly string[]).includes(e));
+    const untestable = sc.untestable;
+    const steps = sc.pickle.steps;
+    const notTestableSteps = steps.filter((s) => NOT_TESTABLE_STEP.test(s.text));
 
-      if (editionTags.length > 1) report(scenarioLine, `${label} is tagged for both editions, so no run includes it; leave the edition tag off instead`);
-      const editions: Edition[] = editionTags.length === 1 ? editionTags : [...EDITIONS];
+    if (editionTags.length > 1) report(file, scenarioLine, `${label} is tagged for both editions, so no run includes it; leave the edition tag off instead`);
+    const editions: Edition[] = editionTags.length === 1 ? editionTags : [...EDITIONS];
 
-      if (!pickle.steps.some((s) => s.type === PickleStepType.OUTCOME)) report(scenarioLine, `${label} has no Then step`);
+    if (!steps.some((s) => s.type === PickleStepType.OUTCOME)) report(file, scenarioLine, `${label} has no Then step`);
 
-      if (untestable) {
-        if (pickle.steps.length !== 1 || notTestableSteps.length !== 1) {
-          report(scenarioLine, `${label} is @untestable, so its only step must be: Then it is not testable: "<reason>" (Background steps count)`);
-        }
-      } else if (notTestableSteps.length) {
-        report(scenarioLine, `${label} says "it is not testable" but is not tagged @untestable`);
+    if (untestable) {
+      if (steps.length !== 1 || notTestableSteps.length !== 1) {
+        report(file, scenarioLine, `${label} is @untestable, so its only step must be: Then it is not testable: "<reason>" (Background steps count)`);
       }
+    } else if (notTestableSteps.length) {
+      report(file, scenarioLine, `${label} says "it is not testable" but is not tagged @untestable`);
+    }
 
-      if (reqs.length === 0) report(scenarioLine, `${label} checks no catalogue entry (no @req:JL-NNN tag)`);
-      const mine = reqs.map((r) => known.get(r)).filter((e): e is CatalogueEntry => !!e);
-      for (const entry of mine) {
-        if (untestable && entry.testable) {
-          report(scenarioLine, `${label} is @untestable but ${entry.id} is testable: true in the catalogue (write a real scenario, or change the entry)`);
-        }
-        if (!untestable && !entry.testable) {
-          report(scenarioLine, `${label} checks ${entry.id}, which the catalogue marks testable: false (tag it @untestable, or make the entry testable)`);
-        }
-        if (editionTags.length === 1 && !entry.editions.includes(editionTags[0])) {
-          report(scenarioLine, `${label} runs only in the ${editionTags[0]} edition, but ${entry.id} belongs to ${entry.editions.join(", ")}`);
+    const reqs = sc.rules;
+    if (reqs.length === 0) report(file, scenarioLine, `${label} checks no catalogue entry (no @req:JL-NNN tag)`);
+    const mine = reqs.map((r) => known.get(r)).filter((e): e is CatalogueEntry => !!e);
+    for (const entry of mine) {
+      if (untestable && entry.testable) {
+        report(file, scenarioLine, `${label} is @untestable but ${entry.id} is testable: true in the catalogue (write a real scenario, or change the entry)`);
+      }
+      if (!untestable && !entry.testable) {
+        report(file, scenarioLine, `${label} checks ${entry.id}, which the catalogue marks testable: false (tag it @untestable, or make the entry testable)`);
+      }
+      if (editionTags.length === 1 && !entry.editions.includes(editionTags[0])) {
+        report(file, scenarioLine, `${label} runs only in the ${editionTags[0]} edition, but ${entry.id} belongs to ${entry.editions.join(", ")}`);
+      }
+    }
+    if (mine.length && editionTags.length === 0) {
+      for (const edition of editions) {
+        if (!mine.some((e) => e.editions.includes(edition))) {
+          const only = EDITIONS.find((e) => e !== edition);
+          report(file, scenarioLine, `${label} runs in the ${edition} edition, but none of its entries (${mine.map((e) => e.id).join(", ")}) belongs to it; tag it @edition:${only}`);
         }
       }
-      if (mine.length && editionTags.length === 0) {
-        for (const edition of editions) {
-          if (!mine.some((e) => e.editions.includes(edition))) {
-            const only = EDITIONS.find((e) => e !== edition);
-            report(
-              scenarioLine,
-              `${label} runs in the ${edition} edition, but none of its entries (${mine.map((e) => e.id).join(", ")}) belongs to it; tag it @edition:${only}`,
-            );
-          }
-        }
-      }
-      scenarios.push({ file: shown, line, name: pickle.name, reqs, editions, untestable });
     }
+    scenarios.push({ file, line: sc.line, name: sc.name, reqs, editions, untestable });
   }
 
   // Every entry needs a scenario, and one in each edition it belongs to.
@@ -325,7 +252,7 @@ export function lintSpec(options: LintOptions): LintReport {
 
   const coverage = computeCoverage(entries, scenarios);
   problems.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
-  return { problems, coverage, featureFiles: files.length };
+  return { problems, coverage, featureFiles: reading.files.length };
 }
 
 function computeCoverage(entries: CatalogueEntry[], scenarios: ScenarioInfo[]): Coverage {

@@ -10,6 +10,8 @@
 //   - a scenario that started but never finished (the run died): CRASH;
 //   - otherwise PASS.
 // EXPECTED FAIL and UNEXPECTED PASS come only from an expectations file (src/expectations.ts).
+import type * as messages from "@cucumber/messages";
+import { Query } from "@cucumber/query";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { STATUS_MEDIA_TYPE } from "../steps/status";
@@ -157,24 +159,8 @@ function firstLines(s: string, max = 600): string {
   return t.length > max ? t.slice(0, max) + "…" : t;
 }
 
-/* Loosely typed envelopes: only the fields read here. */
-interface Envelope {
-  meta?: { implementation?: { name: string; version?: string }; os?: { name: string; version?: string }; runtime?: { name: string; version?: string } };
-  source?: { uri: string; data: string };
-  gherkinDocument?: { uri?: string; feature?: unknown };
-  pickle?: { id: string; uri: string; name: string; location?: { line: number }; astNodeIds: string[]; tags: Array<{ name: string }>; steps: Array<{ id: string; text: string; type?: string }> };
-  testCase?: { id: string; pickleId: string; testSteps: Array<{ id: string; pickleStepId?: string; hookId?: string }> };
-  testCaseStarted?: { id: string; testCaseId: string; attempt: number; timestamp: Timestamp };
-  testStepFinished?: {
-    testCaseStartedId: string;
-    testStepId: string;
-    testStepResult: { status: string; message?: string; exception?: { type: string; message?: string }; duration?: Timestamp };
-  };
-  attachment?: { testCaseStartedId?: string; mediaType: string; body: string; contentEncoding?: string };
-  testCaseFinished?: { testCaseStartedId: string; timestamp: Timestamp; willBeRetried: boolean };
-  testRunStarted?: { timestamp: Timestamp };
-  testRunFinished?: { timestamp: Timestamp; success?: boolean };
-}
+/* Envelopes as parsed, before @cucumber/query reads them: only the fields looked at first. */
+type Envelope = Partial<Pick<messages.Envelope, "meta" | "source" | "gherkinDocument" | "pickle" | "testCase">>;
 
 /** Parses an ndjson text into envelopes; a broken line is an error naming file and line. */
 export function parseNdjson(text: string, file = "<messages>"): Envelope[] {
@@ -239,65 +225,40 @@ export function parseMessages(text: string, opts: { run: string; file?: string }
   const envelopes = parseNdjson(text, file);
   const info: RunInfo = { run: opts.run, source: file, complete: false };
   const sources: Record<string, string> = {};
-  const pickles = new Map<string, NonNullable<Envelope["pickle"]>>();
-  const testCases = new Map<string, NonNullable<Envelope["testCase"]>>();
-  const started = new Map<string, NonNullable<Envelope["testCaseStarted"]>>();
-  const finished = new Map<string, NonNullable<Envelope["testCaseFinished"]>>();
-  const steps = new Map<string, Array<NonNullable<Envelope["testStepFinished"]>>>();
-  const notes = new Map<string, { status: string; reason?: string }>();
+  // @cucumber/query joins the stream: test cases to pickles, attempts, steps, attachments.
+  const query = new Query();
   let sawMessages = false;
-
-  for (const e of envelopes) {
-    if (e.meta) {
-      sawMessages = true;
-      const m = e.meta;
-      info.cucumber = m.implementation ? `${m.implementation.name} ${m.implementation.version ?? ""}`.trim() : undefined;
-      info.os = m.os ? `${m.os.name} ${m.os.version ?? ""}`.trim() : undefined;
-      info.node = m.runtime ? `${m.runtime.name} ${m.runtime.version ?? ""}`.trim() : undefined;
-    } else if (e.source) sources[e.source.uri] = e.source.data;
-    else if (e.pickle) pickles.set(e.pickle.id, e.pickle);
-    else if (e.testCase) testCases.set(e.testCase.id, e.testCase);
-    else if (e.testCaseStarted) started.set(e.testCaseStarted.id, e.testCaseStarted);
-    else if (e.testCaseFinished) finished.set(e.testCaseFinished.testCaseStartedId, e.testCaseFinished);
-    else if (e.testStepFinished) {
-      const list = steps.get(e.testStepFinished.testCaseStartedId) ?? [];
-      list.push(e.testStepFinished);
-      steps.set(e.testStepFinished.testCaseStartedId, list);
-    } else if (e.attachment) {
-      const a = e.attachment;
-      if (a.mediaType === STATUS_MEDIA_TYPE && a.testCaseStartedId) {
-        try {
-          const body = a.contentEncoding === "BASE64" ? Buffer.from(a.body, "base64").toString("utf8") : a.body;
-          const note = JSON.parse(body);
-          if (note && typeof note.status === "string") notes.set(a.testCaseStartedId, note);
-        } catch {
-          /* an unreadable note is ignored; the scenario keeps its Cucumber status */
-        }
-      }
-    } else if (e.testRunStarted) info.startedAt = iso(e.testRunStarted.timestamp);
-    else if (e.testRunFinished) {
-      info.finishedAt = iso(e.testRunFinished.timestamp);
-      info.success = e.testRunFinished.success;
-      info.complete = true;
+  for (const [i, e] of envelopes.entries()) {
+    if (e.meta || e.pickle || e.testCase || e.gherkinDocument) sawMessages = true;
+    if (e.source) sources[e.source.uri] = e.source.data;
+    try {
+      query.update(e as messages.Envelope);
+    } catch (err) {
+      throw new ResultsError(`${file}: message ${i + 1} does not fit the stream (${(err as Error).message})`);
     }
-    if (e.pickle || e.testCase || e.gherkinDocument) sawMessages = true;
   }
   if (!sawMessages && envelopes.length) throw new ResultsError(`${file} does not look like a Cucumber message stream (no meta, pickle or testCase)`);
-
-  // The last attempt of each test case.
-  const lastAttempt = new Map<string, { start: NonNullable<Envelope["testCaseStarted"]>; attempts: number }>();
-  for (const s of started.values()) {
-    const prev = lastAttempt.get(s.testCaseId);
-    if (!prev) lastAttempt.set(s.testCaseId, { start: s, attempts: 1 });
-    else lastAttempt.set(s.testCaseId, { start: s.attempt >= prev.start.attempt ? s : prev.start, attempts: prev.attempts + 1 });
+  const meta = query.findMeta();
+  if (meta) {
+    info.cucumber = `${meta.implementation.name} ${meta.implementation.version ?? ""}`.trim();
+    info.os = `${meta.os.name} ${meta.os.version ?? ""}`.trim();
+    info.node = `${meta.runtime.name} ${meta.runtime.version ?? ""}`.trim();
+  }
+  info.startedAt = iso(query.findTestRunStarted()?.timestamp);
+  const runFinished = query.findTestRunFinished();
+  if (runFinished) {
+    info.finishedAt = iso(runFinished.timestamp);
+    info.success = runFinished.success;
+    info.complete = true;
   }
 
   const scenarios: ScenarioResult[] = [];
   const keys = new Map<string, number>();
   const editionTags = new Set<string>();
-  for (const [testCaseId, { start, attempts }] of lastAttempt) {
-    const tc = testCases.get(testCaseId);
-    const pickle = tc && pickles.get(tc.pickleId);
+  // The last attempt of each test case (Query leaves out attempts that were retried).
+  for (const start of query.findAllTestCaseStarted()) {
+    const tc = query.findTestCaseBy(start);
+    const pickle = query.findPickleBy(start);
     if (!tc || !pickle) throw new ResultsError(`${file}: testCaseStarted ${start.id} names a test case or pickle the stream never defined`);
     const tags = pickle.tags.map((t) => t.name);
     tags.filter((t) => t.startsWith("@edition:")).forEach((t) => editionTags.add(t.slice("@edition:".length)));
@@ -309,20 +270,21 @@ export function parseMessages(text: string, opts: { run: string; file?: string }
       run: opts.run,
       uri: pickle.uri,
       name: pickle.name,
-      line: pickle.location?.line ?? 0,
+      line: query.findLocationOf(pickle)?.line ?? 0,
       key,
       rules: rulesOf(tags),
       tags,
       status: "PASS",
       durationMs: 0,
-      attempts,
+      attempts: start.attempt + 1,
     };
-    const end = finished.get(start.id);
-    const stepResults = steps.get(start.id) ?? [];
+    const end = query.findTestCaseFinishedBy(start);
+    const stepResults = query.findTestStepFinishedAndTestStepBy(start);
     const begin = ms(start.timestamp) ?? 0;
-    result.durationMs = Math.round(end ? (ms(end.timestamp) ?? begin) - begin : stepResults.reduce((a, s) => a + (ms(s.testStepResult.duration) ?? 0), 0));
-    const note = notes.get(start.id);
-    classify(result, stepResults, note, !!end, tc, pickle);
+    result.durationMs = Math.round(end ? (ms(end.timestamp) ?? begin) - begin : stepResults.reduce((a, [f]) => a + (ms(f.testStepResult.duration) ?? 0), 0));
+    let note: { status: string; reason?: string } | undefined;
+    for (const [f] of stepResults) for (const att of query.findAttachmentsBy(f) ?? []) note = statusNote(att) ?? note;
+    classify(result, stepResults, note, !!end, query);
     scenarios.push(result);
   }
   scenarios.sort((a, b) => (a.uri === b.uri ? a.line - b.line : a.uri < b.uri ? -1 : 1));
@@ -333,22 +295,33 @@ export function parseMessages(text: string, opts: { run: string; file?: string }
   return { info, scenarios, sources };
 }
 
+/** A status note attachment, or undefined for any other attachment (an unreadable note is ignored). */
+function statusNote(a: messages.Attachment): { status: string; reason?: string } | undefined {
+  if (a.mediaType !== STATUS_MEDIA_TYPE) return undefined;
+  try {
+    const body = a.contentEncoding === "BASE64" ? Buffer.from(a.body, "base64").toString("utf8") : a.body;
+    const note = JSON.parse(body);
+    return note && typeof note.status === "string" ? note : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const FAILED_STEP = new Set(["FAILED", "UNDEFINED", "PENDING", "AMBIGUOUS"]);
 
 function classify(
   r: ScenarioResult,
-  stepResults: Array<NonNullable<Envelope["testStepFinished"]>>,
+  stepResults: ReadonlyArray<readonly [messages.TestStepFinished, messages.TestStep]>,
   note: { status: string; reason?: string } | undefined,
   finished: boolean,
-  tc: NonNullable<Envelope["testCase"]>,
-  pickle: NonNullable<Envelope["pickle"]>,
+  query: Query,
 ): void {
-  const failed = stepResults.find((s) => FAILED_STEP.has(s.testStepResult.status));
+  const failed = stepResults.find(([f]) => FAILED_STEP.has(f.testStepResult.status));
   if (failed) {
-    const res = failed.testStepResult;
-    const step = tc.testSteps.find((s) => s.id === failed.testStepId);
-    const pickleStep = step?.pickleStepId ? pickle.steps.find((p) => p.id === step.pickleStepId) : undefined;
-    r.failedStep = pickleStep ? pickleStep.text : step?.hookId ? "(hook)" : undefined;
+    const [f, step] = failed;
+    const res = f.testStepResult;
+    const pickleStep = step.pickleStepId ? query.findPickleStepBy(step) : undefined;
+    r.failedStep = pickleStep ? pickleStep.text : step.hookId ? "(hook)" : undefined;
     const text =
       res.status === "FAILED"
         ? res.exception?.message ?? res.message ?? "failed"
@@ -377,7 +350,7 @@ function classify(
     r.message = "the run ended before this scenario finished";
     return;
   }
-  if (stepResults.some((s) => s.testStepResult.status === "SKIPPED")) {
+  if (stepResults.some(([f]) => f.testStepResult.status === "SKIPPED")) {
     if (note?.status === "UNSUPPORTED" || note?.status === "NOT TESTABLE") {
       r.status = note.status;
       r.message = note.reason;
@@ -390,7 +363,7 @@ function classify(
     }
     return;
   }
-  if (pickle.steps.length === 0) {
+  if (!stepResults.some(([, step]) => step.pickleStepId)) {
     // Only hooks ran: nothing was checked, so nothing passed.
     r.status = "FAIL";
     r.message = NO_STEPS;

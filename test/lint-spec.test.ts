@@ -267,3 +267,29 @@ test("catalogue entries are validated: testable needs a boolean, testable: false
   const r = lint({ "good.feature": GOOD }, [{ id: "JL-001" }, { id: "JL-002", testable: false, reason: null }]);
   hasProblem(r, "features/catalogue.yaml", 8, /JL-002: testable: false needs an untestable_reason/);
 });
+
+test("once the catalogue defines profiles, every entry names known ones", () => {
+  const root = mkdtempSync(path.join(tmpdir(), "lint-spec-"));
+  roots.push(root);
+  const dir = path.join(root, "features");
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, "good.feature"), GOOD.replace("@req:JL-001", "@req:JL-001 @req:JL-002 @req:JL-003 @reading:abortive-close"));
+  const yaml = catalogueYaml([{ id: "JL-001" }, { id: "JL-002" }, { id: "JL-003" }])
+    .replace("entries:", 'profiles:\n  ip-multicast: "nonrooted"\n  rooted: "rooted"\nentries:')
+    .replace("  - id: JL-001\n", "  - id: JL-001\n    profiles: [ip-multicast, rooted]\n")
+    .replace("  - id: JL-002\n", "  - id: JL-002\n    profiles: [broadcast]\n");
+  writeFileSync(path.join(dir, "catalogue.yaml"), yaml);
+  const r = lintSpec({ featuresDir: dir, cataloguePath: path.join(dir, "catalogue.yaml"), relativeTo: root });
+  hasProblem(r, "features/catalogue.yaml", 12, /JL-002: profile "broadcast" is not defined under the catalogue's profiles/);
+  hasProblem(r, "features/catalogue.yaml", 18, /JL-003: profiles must be a non-empty list of ip-multicast, rooted/);
+  assert.equal(r.problems.length, 2, messages(r).join("\n"));
+});
+
+test("the real catalogue defines the profiles and gives every entry some", () => {
+  const r = lintSpec({ featuresDir: path.join(__dirname, "..", "features"), cataloguePath: path.join(__dirname, "..", "features", "catalogue.yaml"), relativeTo: path.join(__dirname, "..") });
+  assert.deepEqual(messages(r), []);
+  const { loadCatalogue } = require("../src/report/catalogue") as typeof import("../src/report/catalogue");
+  const cat = loadCatalogue(path.join(__dirname, "..", "features", "catalogue.yaml"));
+  assert.deepEqual(Object.keys(cat.profiles).sort(), ["ip-multicast", "rooted"]);
+  for (const e of cat.entries) assert.ok(e.profiles?.length, e.id);
+});

@@ -8,6 +8,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, test } from "node:test";
 import { loadCatalogue } from "../src/report/catalogue";
+import { countsByArea } from "../src/report/chart";
+import { renderIndexHtml } from "../src/report/index-page";
 import { buildMatrix, renderMatrixHtml } from "../src/report/matrix";
 import { discoverRuns, loadRuns } from "../src/report/runs";
 import { buildSpec, renderSpecHtml } from "../src/report/spec";
@@ -32,7 +34,9 @@ before(() => {
     writeFileSync(path.join(tmp, "reports", name, "run.json"), JSON.stringify({ run: name, driver: name, edition: "current" }));
   }
   const runs = loadRuns(discoverRuns(path.join(tmp, "reports")), { expectations: { wine: path.join(FIXTURES, "expectations", "fixture.yaml") } });
-  writeFileSync(path.join(tmp, "matrix.html"), renderMatrixHtml(buildMatrix(runs, catalogue)));
+  const charts = runs.map((r) => ({ run: r.info.run, data: countsByArea(r.results, catalogue) }));
+  writeFileSync(path.join(tmp, "matrix.html"), renderMatrixHtml(buildMatrix(runs, catalogue), { charts }));
+  writeFileSync(path.join(tmp, "index.html"), renderIndexHtml(tmp, runs.map((run) => ({ run })), suite));
   writeFileSync(path.join(tmp, "trace.html"), renderTraceHtml(buildTrace(catalogue, suite, runs)));
   writeFileSync(path.join(tmp, "spec.html"), renderSpecHtml(buildSpec(catalogue, suite)));
 });
@@ -59,12 +63,39 @@ test("the matrix renders: totals at the top, a known failing cell with observed 
   if (chromiumProblem) return t.skip(chromiumProblem);
   const r = dom("matrix.html");
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /<tr class="totals first" id="totals"><th colspan="2">Totals: scenarios<\/th><td>11<\/td><td>11<\/td><\/tr>/);
+  assert.match(r.stdout, /<tr class="totals first" id="totals"><th colspan="3">Totals: scenarios<\/th><td>11<\/td><td>11<\/td><\/tr>/);
   const jl023 = textOf(r.stdout, /<tr class="problem" id="row-JL-023">([\s\S]*?)<\/tr>/);
   assert.match(jl023, /JL-023 should A second join fails with WSAEISCONN\. current FAIL 2\/2 observed WSAEINVAL, expected WSAEISCONN FAIL 1\/2/);
   assert.match(textOf(r.stdout, /id="row-JL-018">([\s\S]*?)<\/tr>/), /PASS UNEXPECTED PASS expected FAIL; update the expectations/);
   // The inline script ran (the page is live, not just parsed) and nothing came from the network.
   assert.match(r.stdout, /<input type="checkbox" id="only-problems">/);
+});
+
+/** Chart.js sizes each canvas it draws on; an undrawn canvas keeps no style. */
+const drawnCanvases = (html: string) => [...html.matchAll(/<canvas id="chart-\d+"[^>]*style="[^"]*box-sizing: border-box[^"]*"/g)].length;
+
+test("the index shows each run's verdict, counts and colour, and Chart.js draws a chart of statuses per area", (t) => {
+  if (chromiumProblem) return t.skip(chromiumProblem);
+  const r = dom("index.html");
+  assert.equal(r.status, 0, r.stderr);
+  // The fixture run has failures: NOT CONFORMANT, in red, with every status it holds counted.
+  const plain = textOf(r.stdout, /<tr class="run v-not">([\s\S]*?)<\/tr>/);
+  assert.match(plain, /^plain plain current NOT CONFORMANT 11 /);
+  assert.match(r.stdout, /<td class="verdict st-fail" title="failing results: /);
+  assert.match(plain, / 3 PASS 4 FAIL 1 UNSUPPORTED 1 NOT TESTABLE 1 TIMEOUT 1 CRASH /);
+  assert.match(textOf(r.stdout, /<tr class="run v-not">[\s\S]*?<tr class="run v-not">([\s\S]*?)<\/tr>/), /^wine wine current NOT CONFORMANT 11 .*EXPECTED FAIL.*the run does NOT match its expectations/);
+  assert.equal(drawnCanvases(r.stdout), 2, "one drawn chart per run");
+  const m = dom("matrix.html");
+  assert.equal(drawnCanvases(m.stdout), 2, "the matrix draws its charts too");
+});
+
+test("a screenshot of the index shows the chart", (t) => {
+  if (chromiumProblem) return t.skip(chromiumProblem);
+  const png = path.join(tmp, "index.png");
+  const r = chromium(["--window-size=1400,1000", "--hide-scrollbars", `--screenshot=${png}`, pathToFileURL(path.join(tmp, "index.html")).href]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(statSync(png).size > 20_000, "screenshot too small to show the table and charts");
+  if (process.env.JOINLEAF_KEEP_SCREENSHOT) cpSync(png, process.env.JOINLEAF_KEEP_SCREENSHOT.replace(/(\.png)?$/, "-index.png"));
 });
 
 test("the trace and the spec render, with the spec's anchors and side-by-side editions", (t) => {

@@ -9,6 +9,7 @@ import { PassThrough } from "node:stream";
 import { after, before, test } from "node:test";
 import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
 import { javaProblem } from "../src/report/allure";
+import { loadCatalogue } from "../src/report/catalogue";
 import { readRun, STATUSES } from "../src/results";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { profile } = require("../src/profile") as typeof import("../src/profile");
@@ -68,6 +69,34 @@ test("Allure results: epic = feature file, story = entry IDs, edition and needs 
   assert.match(env, /driver=simulator/);
 });
 
+test("Allure results: severity from the entries' strength, NOT TESTABLE skipped with its reason, failures are product defects", () => {
+  const dir = path.join(runDir, "allure-results");
+  const results = readdirSync(dir).filter((f) => f.endsWith("-result.json")).map((f) => JSON.parse(readFileSync(path.join(dir, f), "utf8")));
+  const catalogue = loadCatalogue(path.join(ROOT, "features", "catalogue.yaml"));
+  const want: Record<string, string> = { must: "critical", should: "normal", may: "minor", advice: "trivial" };
+  const order = ["critical", "normal", "minor", "trivial"];
+  for (const r of results) {
+    const stories = r.labels.filter((l: { name: string }) => l.name === "story").map((l: { value: string }) => l.value);
+    const severity = r.labels.filter((l: { name: string }) => l.name === "severity").map((l: { value: string }) => l.value);
+    if (!stories.length) continue;
+    const strongest = order.find((o) => stories.some((id: string) => want[catalogue.byId.get(id)!.strength] === o));
+    assert.deepEqual(severity, [strongest], r.name);
+  }
+  const nt = readRun(runDir).scenarios.filter((s) => s.status === "NOT TESTABLE");
+  assert.ok(nt.length > 0);
+  for (const s of nt) {
+    const r = results.find((x) => x.name === s.name)!;
+    assert.equal(r.status, "skipped");
+    assert.match(r.statusDetails.message, /^NOT TESTABLE: /);
+  }
+  const categories = JSON.parse(readFileSync(path.join(dir, "categories.json"), "utf8")) as Array<{ name: string; matchedStatuses: string[] }>;
+  assert.deepEqual(categories.filter((c) => c.matchedStatuses.includes("failed")).map((c) => c.name), [
+    "Implementation timed out (product defect)",
+    "Implementation crashed (product defect)",
+    "Failed conformance checks (product defects)",
+  ]);
+});
+
 function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
   return spawnSync(process.execPath, [path.join(ROOT, "bin", "joinleaf.js"), ...args], { cwd: ROOT, encoding: "utf8", env, timeout: 300_000 });
 }
@@ -77,10 +106,20 @@ test("joinleaf report builds matrix, trace, spec, index and the run's Allure rep
   const r = cli(["report", "--reports", reports, "--out", out]);
   assert.equal(r.status, 0, r.stderr + r.stdout);
   for (const f of ["matrix.html", "matrix.md", "trace.html", "trace.md", "spec.html", "spec.md", "index.html"]) assert.ok(existsSync(path.join(out, f)), f);
-  assert.match(readFileSync(path.join(out, "matrix.md"), "utf8"), /\| Entry \| Editions \| sim \|/);
+  assert.match(readFileSync(path.join(out, "matrix.md"), "utf8"), /\| Entry \| Editions \| Profiles \| sim \|/);
   if (javaProblem()) return t.skip(`no Java here: ${javaProblem()}`);
   assert.ok(existsSync(path.join(runDir, "allure-report", "index.html")), r.stdout);
   assert.match(readFileSync(path.join(out, "index.html"), "utf8"), /href="[^"]*sim\/allure-report\/index\.html">Allure</);
+  assert.match(r.stdout, /Allure: 1 of 1 report\(s\) to build[^\n]*\n {2}\[1\/1\] sim: built in [\d.]+ s\n/);
+  // Its name carries the suite's verdict and counts (Allure's own rate leaves skipped results out).
+  assert.match(readFileSync(path.join(runDir, "allure-report", "index.html"), "utf8"), /WSAJoinLeaf conformance: sim — [A-Z ]+ \(\d+ PASS/);
+  // Again, nothing changed: the Allure report is kept, not rebuilt.
+  const again = cli(["report", "--reports", reports, "--out", out]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /Allure: 0 of 1 report\(s\) to build \(1 unchanged since their run\)/);
+  assert.doesNotMatch(again.stdout, /built in/);
+  const forced = cli(["report", "--reports", reports, "--out", out, "--rebuild-allure"]);
+  assert.match(forced.stdout, /\[1\/1\] sim: built in/);
 });
 
 test("without Java, report says how to install it and still writes everything else (exit 0)", () => {

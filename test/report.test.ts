@@ -6,12 +6,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { loadCatalogue } from "../src/report/catalogue";
+import { countsByArea } from "../src/report/chart";
 import { buildMatrix, matrixJson, renderMatrixHtml, renderMatrixMarkdown } from "../src/report/matrix";
 import { discoverRuns, loadRuns } from "../src/report/runs";
 import { buildSpec, renderSpecHtml, renderSpecMarkdown } from "../src/report/spec";
-import { loadSuite } from "../src/report/suite";
-import { buildTrace, renderTraceHtml, renderTraceMarkdown } from "../src/report/trace";
+import { describeDocument, loadSuite, parseFeature } from "../src/report/suite";
+import { lintSpec } from "../src/lint-spec";
+import { buildTrace, readVariantSummary, renderTraceHtml, renderTraceMarkdown } from "../src/report/trace";
 
+const ROOT = path.join(__dirname, "..");
 const FIXTURES = path.join(__dirname, "fixtures");
 const SUITE = path.join(FIXTURES, "suite");
 const catalogue = loadCatalogue(path.join(SUITE, "features", "catalogue.yaml"));
@@ -65,14 +68,15 @@ test("matrix cells: worst status with a count, observed and expected error, reas
 
 test("matrix as Markdown and JSON", () => {
   const md = renderMatrixMarkdown(matrix);
-  assert.match(md, /\| \*\*Totals: scenarios\*\* \| \| \*\*11\*\* \| \*\*11\*\* \|/);
+  assert.match(md, /\| \*\*Totals: scenarios\*\* \| \| \| \*\*11\*\* \| \*\*11\*\* \|/);
   assert.match(md, /\| \[JL-023\]\(spec\.md#JL-023\) .* \| FAIL 2\/2 \(observed WSAEINVAL, expected WSAEISCONN\) \| FAIL 1\/2 /);
   const json = matrixJson(matrix) as { rows: Array<{ id: string; cells: Array<{ status: string | null; count: number; total: number }> }> };
   assert.deepEqual(json.rows.find((r) => r.id === "JL-103")!.cells[0], { ...json.rows.find((r) => r.id === "JL-103")!.cells[0], status: "CRASH", count: 1, total: 2 });
 });
 
-test("matrix HTML is one self-contained page", () => {
-  const html = renderMatrixHtml(matrix);
+test("matrix HTML is one self-contained page, its chart library inlined", () => {
+  const html = renderMatrixHtml(matrix, { charts: runs.map((r) => ({ run: r.info.run, data: countsByArea(r.results, catalogue) })) });
+  assert.match(html, /<script>\/\*!\n \* Chart\.js v4/);
   assert.match(html, /^<!DOCTYPE html>/);
   assert.ok(!/(src|href)="(https?:)?\/\//.test(html), "no network references");
   assert.match(html, /<style>/);
@@ -129,6 +133,51 @@ test("spec of the real suite: every catalogue entry and every scenario block app
   assert.deepEqual(s.unknownIds, [], "features cite IDs the catalogue lacks");
 });
 
+test("the readable spec and the lint read the same tags: Examples-level @req tags count (JL-026, JL-027)", () => {
+  const real = loadSuite();
+  const s = buildSpec(real.catalogue, real);
+  const report = lintSpec({ featuresDir: path.join(ROOT, "features"), cataloguePath: path.join(ROOT, "features", "catalogue.yaml"), relativeTo: ROOT });
+  // Every entry the lint counts as covered has a scenario in the spec, and no other entry has one.
+  const covered = real.catalogue.entries.filter((e) => real.scenarios.some((sc) => sc.rules.includes(e.id))).map((e) => e.id);
+  assert.equal(covered.length, report.coverage.covered);
+  for (const id of covered) assert.ok(s.blocks.get(id)?.length, `${id}: the lint counts it as covered but the spec shows no scenario`);
+  for (const id of ["JL-026", "JL-027"]) {
+    assert.ok(s.blocks.get(id)?.length, id);
+    assert.doesNotMatch(renderSpecHtml(s).split(`id="${id}"`)[1].split("</section>")[0], /No scenario checks this entry yet/, id);
+  }
+});
+
+test("an outline whose Examples blocks carry their own @req tags: each pickle and its block cite them", () => {
+  const doc = parseFeature(
+    "features/x.feature",
+    `Feature: X
+  Rule: r
+    Scenario Outline: o <n>
+      Then it is <n>
+
+      @req:JL-001
+      Examples: one
+        | n |
+        | 1 |
+
+      @req:JL-002 @edition:legacy
+      Examples: two
+        | n |
+        | 2 |
+`,
+  );
+  const { scenarios, blocks } = describeDocument(doc);
+  assert.deepEqual(
+    scenarios.map((x) => [x.name, x.rules, x.editions, x.line]),
+    [
+      ["o 1", ["JL-001"], [], 9],
+      ["o 2", ["JL-002"], ["legacy"], 14],
+    ],
+  );
+  assert.deepEqual(blocks[0].rules, ["JL-001", "JL-002"]);
+  assert.match(blocks[0].gherkin, /^Rule: r\n\n {2}Scenario Outline: o <n>\n {4}Then it is <n>\n\n {4}@req:JL-001\n {4}Examples: one\n {6}\| n \|\n {6}\| 1 \|/);
+});
+
 test("runs get expectations/<driver>.yaml by default, as conformance does; 'none' turns that off", () => {
   const dir = path.join(FIXTURES, "expectations");
   const [plain, wine] = loadRuns(discoverRuns(tmp), { defaultExpectationsDir: dir });
@@ -140,4 +189,46 @@ test("runs get expectations/<driver>.yaml by default, as conformance does; 'none
   const [off] = loadRuns(discoverRuns(tmp), { defaultExpectationsDir: dir, expectations: { plain: "none" } });
   assert.equal(off.expectations, undefined);
   assert.equal(off.results.find((r) => r.name === "It passes")?.status, "PASS");
+});
+
+test("trace with the variant self-test: per entry the broken variants its scenarios catch, and the counts", () => {
+  assert.equal(readVariantSummary(tmp), undefined, "no summary, no variants section");
+  const variants = readVariantSummary(path.join(FIXTURES, "variants"))!;
+  const t = buildTrace(catalogue, suite, runs, { variants });
+  assert.deepEqual(t.variants!.conformant, { count: 2, withoutFail: 1, falseFails: ["abortive-close"] });
+  assert.deepEqual(t.variants!.broken, { count: 2, caught: 1, notCaught: ["ealready-ignored"] });
+  assert.deepEqual(t.variants!.byEntry.get("JL-023")!.catches, [{ id: "no-isconn", summary: "a second join on a joined socket succeeds", editions: ["current"], declared: true }]);
+  assert.deepEqual(t.variants!.byEntry.get("JL-103")!.misses, [{ id: "ealready-ignored", summary: "a join in progress does not give WSAEALREADY" }]);
+  const md = renderTraceMarkdown(t);
+  assert.match(md, /1 of 2 conformant variants with no FAIL \(falsely failed: abortive-close\); 1 of 2 broken variants caught \(not caught: ealready-ignored\)/);
+  assert.match(md, /### \[JL-023\][^\n]*\n\n> [^\n]*\n\nBroken variants caught here: no-isconn \(current\)/);
+  assert.match(md, /### \[JL-103\][^\n]*\n\n> [^\n]*\n\nBroken variants caught here: \*\*none\*\*; declared broken but not caught here: ealready-ignored/);
+  const html = renderTraceHtml(t);
+  assert.match(html, /<section class="variants gap" id="variants">/);
+  assert.match(html, /Broken variants caught here \(1\): <span class="badge" title="a second join on a joined socket succeeds">no-isconn/);
+  // A broken summary file is one clear error, not a crash.
+  const bad = mkdtempSync(path.join(tmpdir(), "joinleaf-variants-"));
+  mkdirSync(path.join(bad, "variants"));
+  writeFileSync(path.join(bad, "variants", "summary.json"), '{"variants": [{"id": "x"}]}');
+  assert.throws(() => readVariantSummary(bad), /summary\.json: variant 1 needs an id, a kind/);
+  rmSync(bad, { recursive: true, force: true });
+});
+
+test("matrix for one profile: only that profile's entries, and the profile is recorded", () => {
+  const real = loadSuite(ROOT);
+  const m = buildMatrix([], real.catalogue, { profile: "ip-multicast" });
+  assert.equal(m.profile, "ip-multicast");
+  assert.ok(m.rows.length > 0 && m.rows.length < real.catalogue.entries.length);
+  assert.ok(m.rows.every((r) => r.entry.profiles?.includes("ip-multicast")));
+  assert.ok(!m.rows.some((r) => r.entry.id === "JL-044"), "JL-044 (the c_root's new descriptor) is rooted only");
+  assert.equal((matrixJson(m) as { profile: string }).profile, "ip-multicast");
+});
+
+test("chart data: scenarios per area and status, a scenario counted once per area it cites", () => {
+  const data = countsByArea(runs[0].results, catalogue);
+  assert.deepEqual(data.areas, [...new Set(catalogue.entries.map((e) => e.area))]);
+  const total = Object.values(data.counts).reduce((a, row) => a + row!.reduce((x, y) => x + y, 0), 0);
+  const expected = runs[0].results.reduce((a, r) => a + new Set(r.rules.map((id) => catalogue.byId.get(id)?.area).filter(Boolean)).size, 0);
+  assert.equal(total, expected);
+  assert.ok((data.counts.FAIL ?? []).some((n) => n > 0));
 });

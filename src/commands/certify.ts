@@ -16,6 +16,7 @@ import { PACKAGE_ROOT, packageFile } from "../package-root";
 import { sha256 } from "../report/catalogue";
 import { writeJunit } from "../report/junit";
 import { BUNDLE_FILES, BUNDLE_FORMAT, computeVerdict, matrixColumn, ProductJson, requiredRules } from "../report/certification";
+import { describeRegression } from "../verdict";
 import { asUsage, loadCheckedExpectations, loadSuiteAndCatalogue } from "../report/common";
 import { buildSpec, renderSpecMarkdown } from "../report/spec";
 
@@ -23,6 +24,7 @@ export function define(cmd: Command): void {
   cmd
     .option("--driver <name>", "which implementation to certify (required)")
     .option("--edition <e>", "current or legacy", "current")
+    .option("--profile <name>", "judge against the entries of one profile of the catalogue (ip-multicast, rooted)")
     .option("--expectations <file>", "known deviations of the implementation (expectations/<name>.yaml)")
     .option("--run <name>", "report folder name (default: <driver>, or <driver>-legacy)")
     .option("--out <dir>", "bundle folder (default: reports/<run>/bundle)")
@@ -35,6 +37,7 @@ export function define(cmd: Command): void {
 export interface Options {
   driver?: string;
   edition: string;
+  profile?: string;
   expectations?: string;
   run?: string;
   out?: string;
@@ -49,6 +52,8 @@ export async function run(values: Options): Promise<number> {
   const options = { driver: values.driver, edition: values.edition, run: values.run, tags: values.tags, quiet: values.quiet ?? false, driverOptions };
   checkOptions(options);
   const { catalogue, suite } = loadSuiteAndCatalogue();
+  const profile = values.profile;
+  if (profile !== undefined && !(profile in catalogue.profiles)) throw new UsageError(`unknown profile "${profile}" (the catalogue defines: ${Object.keys(catalogue.profiles).join(", ") || "none"})`);
   let expectations: Expectations | undefined;
   if (values.expectations) expectations = loadCheckedExpectations(values.expectations, values.driver);
   const shipped = packageFile("expectations", `${values.driver}.yaml`);
@@ -64,8 +69,8 @@ export async function run(values: Options): Promise<number> {
 
   const run = asUsage(() => readRun(runDir));
   const comparison = applyExpectations(run.scenarios, expectations);
-  const required = requiredRules(catalogue, suite, options.edition);
-  const verdict = computeVerdict(comparison.results, { required, complete: run.info.complete });
+  const required = requiredRules(catalogue, suite, options.edition, profile);
+  const verdict = computeVerdict(comparison.results, { required, complete: run.info.complete, catalogue, profile, comparison, expectationsFile: expectations?.file });
 
   // The bundle. The default folder is inside the fresh run folder; an explicit --out holds nothing
   // but an earlier bundle's files (checkOut), and only those are replaced.
@@ -76,7 +81,7 @@ export async function run(values: Options): Promise<number> {
   copyFileSync(path.join(runDir, "junit.xml"), path.join(out, "junit.xml"));
   if (expectations) copyFileSync(expectations.file, path.join(out, "expectations.yaml"));
   const loaded = { info: { ...run.info, edition: options.edition, driver: options.driver }, results: comparison.results, sources: run.sources, expectations, comparison };
-  const column = matrixColumn(loaded, catalogue);
+  const column = matrixColumn(loaded, catalogue, profile);
   writeFileSync(path.join(out, "matrix.json"), JSON.stringify(column.json, null, 2) + "\n");
   writeFileSync(path.join(out, "matrix.md"), column.md);
   // The readable spec the run was judged against (matrix.md links into it).
@@ -90,12 +95,16 @@ export async function run(values: Options): Promise<number> {
     driver: options.driver,
     edition: options.edition,
     tags: options.tags ?? null,
+    profile: verdict.profile,
     verdict: verdict.verdict,
+    regression: verdict.regression,
     counts: verdict.counts,
     scenarios: verdict.scenarios,
     failingRules: verdict.failingRules,
+    deviations: verdict.deviations,
     missingRules: verdict.missingRules,
     unexercisedRules: verdict.unexercisedRules,
+    exercised: verdict.exercised,
     requiredRules: required,
     implementation: await describeImplementation(options.driver, options.edition as Edition, driverOptions),
     expectations: expectations
@@ -114,11 +123,12 @@ export async function run(values: Options): Promise<number> {
 
   // The verdict, for people.
   const lines: string[] = [];
-  lines.push("", `VERDICT: ${verdict.verdict}`, `  driver ${options.driver}, ${options.edition} edition${options.tags ? `, tags ${options.tags}` : ""}${expectations ? `, expectations ${expectations.file} (${expectations.implementation})` : ""}`);
+  lines.push("", `VERDICT: ${verdict.verdict}`, `  driver ${options.driver}, ${options.edition} edition${profile ? `, ${profile} profile` : ", every profile"}${options.tags ? `, tags ${options.tags}` : ""}${expectations ? `, expectations ${expectations.file} (${expectations.implementation})` : ""}`);
   lines.push(`  ${verdict.scenarios} scenarios: ${STATUSES.filter((s) => verdict.counts[s]).map((s) => `${verdict.counts[s]} ${s}`).join(", ") || "none"}`);
+  lines.push(`  ${verdict.exercised.count} of ${verdict.exercised.of} required entries${profile ? ` of the ${profile} profile` : ""} exercised (a scenario reached the implementation: not UNSUPPORTED or NOT TESTABLE)`);
   for (const r of verdict.reasons) lines.push(`  - ${r}`);
-  if (verdict.failingRules.length) lines.push(`  failing entries: ${verdict.failingRules.join(", ")}`);
   for (const [why, n] of Object.entries(verdict.unsupported)) lines.push(`  unsupported (${n}): ${why}`);
+  lines.push(`REGRESSION: ${describeRegression(verdict.regression)}`);
   for (const l of describeComparison(comparison)) lines.push(`  ${l}`);
   lines.push(`  bundle: ${out}/ (${Object.keys(files).concat("product.json").join(", ")})`, "");
   process.stdout.write(lines.join("\n"));

@@ -15,13 +15,38 @@ const path = require("node:path");
 
 const STATUS_MEDIA_TYPE = "application/vnd.joinleaf.status+json";
 
+// Allure files "failed" under product defects and "broken" under test defects. A scenario that
+// fails is the implementation's failure (a product defect); so is a TIMEOUT or CRASH of the
+// implementation. Only an error of the harness itself stays "broken".
 const CATEGORIES = [
   { name: "Unsupported by the driver", matchedStatuses: ["skipped"], messageRegex: "UNSUPPORTED[\\s\\S]*" },
   { name: "Not testable", matchedStatuses: ["skipped"], messageRegex: "NOT TESTABLE[\\s\\S]*" },
-  { name: "Timed out", matchedStatuses: ["broken"], messageRegex: "TIMEOUT[\\s\\S]*" },
-  { name: "Crashed", matchedStatuses: ["broken"], messageRegex: "CRASH[\\s\\S]*" },
-  { name: "Failed conformance checks", matchedStatuses: ["failed"] },
+  { name: "Implementation timed out (product defect)", matchedStatuses: ["failed"], messageRegex: "TIMEOUT[\\s\\S]*" },
+  { name: "Implementation crashed (product defect)", matchedStatuses: ["failed"], messageRegex: "CRASH[\\s\\S]*" },
+  { name: "Failed conformance checks (product defects)", matchedStatuses: ["failed"] },
+  { name: "Harness errors (test defects)", matchedStatuses: ["broken"] },
 ];
+
+// Severity from the strongest strength among the entries a scenario cites.
+const SEVERITY = { must: "critical", should: "normal", may: "minor", advice: "trivial" };
+const SEVERITY_ORDER = ["critical", "normal", "minor", "trivial"];
+
+/** Entry ID -> strength, from the catalogue nearest above this file, read by the suite's one reader. */
+function strengths() {
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++, dir = path.dirname(dir)) {
+    const f = path.join(dir, "features", "catalogue.yaml");
+    if (!fs.existsSync(f)) continue;
+    try {
+      // catalogue.ts under ts-node (the run registers it for the steps), catalogue.js when compiled.
+      const { loadCatalogue } = require("./catalogue");
+      return new Map(loadCatalogue(f).entries.map((e) => [e.id, e.strength]));
+    } catch {
+      return new Map(); // no severities rather than no report
+    }
+  }
+  return new Map();
+}
 
 function allureOptions(options) {
   const o = (options.parsedArgvOptions && options.parsedArgvOptions.joinleaf) || {};
@@ -52,6 +77,7 @@ class JoinLeafAllureFormatter extends AllureCucumberReporter {
     this.specUrl = a.specUrl;
     this.edition = a.environmentInfo.edition;
     this.notes = new Map(); // testCaseStartedId -> status note
+    this.strengths = strengths();
     const runtime = this.allureRuntime;
     const write = runtime.writeTest;
     const uuidNotes = new Map();
@@ -64,12 +90,17 @@ class JoinLeafAllureFormatter extends AllureCucumberReporter {
           if ((note.status === "UNSUPPORTED" || note.status === "NOT TESTABLE") && r.status === "skipped") {
             r.statusDetails = { ...r.statusDetails, message: text };
           } else if ((note.status === "TIMEOUT" || note.status === "CRASH") && r.status !== "passed") {
-            r.status = "broken";
+            r.status = "failed";
             const was = r.statusDetails && r.statusDetails.message;
             r.statusDetails = { ...r.statusDetails, message: was ? `${text}\n${was}` : text };
           }
         });
         uuidNotes.delete(uuid);
+      } else {
+        // A failed step is a failed conformance check, whatever the error's type.
+        runtime.updateTest(uuid, (r) => {
+          if (r.status === "broken") r.status = "failed";
+        });
       }
       write(uuid);
     };
@@ -93,6 +124,11 @@ class JoinLeafAllureFormatter extends AllureCucumberReporter {
       if (this.edition && !own.some((t) => t.startsWith("edition:"))) own.unshift(`edition:${this.edition}`);
       for (const t of own) r.labels.push({ name: "tag", value: t });
       for (const id of rules) r.links.push({ name: id, url: `${this.specUrl}#${id}`, type: "tms" });
+      const severities = rules.map((id) => SEVERITY[this.strengths.get(id)]).filter(Boolean);
+      if (severities.length) {
+        r.labels = r.labels.filter((l) => l.name !== "severity");
+        r.labels.push({ name: "severity", value: SEVERITY_ORDER.find((s) => severities.includes(s)) });
+      }
     });
   }
 

@@ -18,47 +18,79 @@ export interface CatalogueEntry {
   untestable_reason?: string;
   counterpart?: string;
   error?: string;
+  /** Provider classes the entry applies to (names defined under the catalogue's `profiles:`). */
+  profiles?: string[];
+  /** Line of "- id:" in the catalogue file. */
+  line: number;
 }
 
 export interface Catalogue {
   file: string;
   version: unknown;
   editions: Record<string, string>;
+  /** Profile name → what it stands for (the catalogue's `profiles:`). */
+  profiles: Record<string, string>;
   entries: CatalogueEntry[];
   byId: Map<string, CatalogueEntry>;
   sha256: string;
 }
 
-export class CatalogueError extends Error {}
+export class CatalogueError extends Error {
+  /** `detail` says what is wrong without naming the file; `line` is where, when known. */
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+    readonly line?: number,
+  ) {
+    super(`${file}${line ? `:${line}` : ""}: ${detail}`);
+  }
+}
 
 export function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-export function loadCatalogue(file = CATALOGUE_PATH): Catalogue {
+export function loadCatalogue(file = CATALOGUE_PATH, o: { strict?: boolean } = {}): Catalogue {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new CatalogueError(`cannot read the catalogue ${file}: ${(err as Error).message}`);
+    throw new CatalogueError(file, `cannot read the catalogue: ${(err as Error).message}`);
   }
-  let doc: { version?: unknown; editions?: Record<string, string>; entries?: unknown };
+  return parseCatalogue(text, file, o);
+}
+
+/** Parses the catalogue; `strict: false` (the lint) keeps entries without an id for the lint to name. */
+export function parseCatalogue(text: string, file: string, o: { strict?: boolean } = {}): Catalogue {
+  const strict = o.strict ?? true;
+  let doc: { version?: unknown; editions?: Record<string, string>; profiles?: Record<string, string>; entries?: unknown };
   try {
     doc = YAML.parse(text) ?? {};
   } catch (err) {
-    throw new CatalogueError(`${file} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
+    const line = (err as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+    throw new CatalogueError(file, `the catalogue is not valid YAML: ${(err as Error).message.split("\n")[0]}`, line);
   }
-  if (!Array.isArray(doc.entries)) throw new CatalogueError(`${file} has no "entries" list`);
-  const entries = doc.entries as CatalogueEntry[];
+  if (!doc || !Array.isArray(doc.entries)) throw new CatalogueError(file, `the catalogue has no "entries" list`);
+  const entries = (doc.entries as unknown[]).map((e) => (e && typeof e === "object" ? e : {})) as CatalogueEntry[];
   const byId = new Map<string, CatalogueEntry>();
+  const lines = text.split("\n");
+  const lineOf = (id: string) => {
+    const i = lines.findIndex((l) => new RegExp(`^\\s*-\\s*id:\\s*["']?${id}["']?\\s*$`).test(l));
+    return i < 0 ? 1 : i + 1;
+  };
   entries.forEach((e, i) => {
-    if (!e || typeof e.id !== "string") throw new CatalogueError(`${file}: entry ${i + 1} has no id`);
+    if (typeof e.id !== "string") {
+      if (strict) throw new CatalogueError(file, `entry ${i + 1} has no id`);
+      e.id = e.id === undefined || e.id === null ? "" : String(e.id);
+    }
     e.editions = Array.isArray(e.editions) ? e.editions : [];
     e.statement = String(e.statement ?? "").trim();
     e.source = e.source ?? {};
-    byId.set(e.id, e);
+    e.line = lineOf(e.id);
+    if (!byId.has(e.id)) byId.set(e.id, e);
   });
-  return { file, version: doc.version, editions: doc.editions ?? {}, entries, byId, sha256: sha256(text) };
+  const profiles = doc.profiles && typeof doc.profiles === "object" && !Array.isArray(doc.profiles) ? doc.profiles : {};
+  return { file, version: doc.version, editions: doc.editions ?? {}, profiles, entries, byId, sha256: sha256(text) };
 }
 
 /** Whether the entry is part of the given edition (an unknown edition takes every entry). */

@@ -3,76 +3,25 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { applyExpectations, Expectations, parseExpectations } from "../expectations";
-import { countStatuses, FAILING, parseMessages, ScenarioResult, Status, STATUSES } from "../results";
-import { appliesTo, Catalogue, sha256 } from "./catalogue";
+import { parseMessages, ScenarioResult, STATUSES } from "../results";
+import { computeVerdict, VerdictSummary } from "../verdict";
+import { Catalogue, sha256 } from "./catalogue";
 import { buildMatrix, matrixJson, renderMatrixMarkdown } from "./matrix";
 import type { LoadedRun } from "./runs";
-import { combinedHash, Suite } from "./suite";
+import { combinedHash, requiredEntries, Suite } from "./suite";
 
-export const BUNDLE_FORMAT = "joinleaf-certification-bundle/1";
+export const BUNDLE_FORMAT = "joinleaf-certification-bundle/2";
 export const BUNDLE_FILES = ["product.json", "messages.ndjson", "junit.xml", "matrix.md", "matrix.json"] as const;
 
-export type Verdict = "CONFORMANT" | "CONFORMANT WITH DEVIATIONS" | "NOT CONFORMANT";
-
-export interface VerdictSummary {
-  verdict: Verdict;
-  counts: Record<Status, number>;
-  scenarios: number;
-  /** Catalogue entries with a failing result (FAIL, UNEXPECTED PASS, TIMEOUT, CRASH). */
-  failingRules: string[];
-  /** Required entries with no result at all in the run. */
-  missingRules: string[];
-  /** Required entries whose every result is UNSUPPORTED or NOT TESTABLE: nothing checked them. */
-  unexercisedRules: string[];
-  /** Why scenarios were UNSUPPORTED, with how many each. */
-  unsupported: Record<string, number>;
-  /** Why the verdict is what it is, one line each. */
-  reasons: string[];
-}
+export { computeVerdict } from "../verdict";
+export type { Verdict, VerdictSummary } from "../verdict";
 
 /**
- * The entries a complete run of `edition` must have results for: testable, part of the edition,
- * and cited by a scenario of the suite that runs in that edition.
+ * The entries a complete run of `edition` must have results for: testable, part of the edition
+ * (and of the profile, when one is named), and cited by a scenario of the suite that runs in that edition.
  */
-export function requiredRules(catalogue: Catalogue, suite: Suite, edition: string): string[] {
-  const cited = new Set<string>();
-  for (const s of suite.scenarios) if (!s.editions.length || s.editions.includes(edition)) s.rules.forEach((r) => cited.add(r));
-  return catalogue.entries.filter((e) => e.testable && appliesTo(e, edition) && cited.has(e.id)).map((e) => e.id);
-}
-
-export function computeVerdict(results: readonly ScenarioResult[], o: { required?: string[]; complete?: boolean } = {}): VerdictSummary {
-  const counts = countStatuses(results);
-  const failingRules = [...new Set(results.filter((r) => FAILING.has(r.status)).flatMap((r) => r.rules))].sort();
-  const present = new Set(results.flatMap((r) => r.rules));
-  const missingRules = (o.required ?? []).filter((id) => !present.has(id));
-  const exercised = new Set(results.filter((r) => r.status !== "UNSUPPORTED" && r.status !== "NOT TESTABLE").flatMap((r) => r.rules));
-  const unexercisedRules = (o.required ?? []).filter((id) => present.has(id) && !exercised.has(id));
-  const unsupported: Record<string, number> = {};
-  for (const r of results.filter((x) => x.status === "UNSUPPORTED")) unsupported[r.message ?? "no reason"] = (unsupported[r.message ?? "no reason"] ?? 0) + 1;
-  const reasons: string[] = [];
-  const failing = STATUSES.filter((s) => FAILING.has(s) && counts[s] > 0);
-  if (failing.length) reasons.push(`failing results: ${failing.map((s) => `${counts[s]} ${s}`).join(", ")}`);
-  if (missingRules.length) reasons.push(`${missingRules.length} required entr${missingRules.length === 1 ? "y has" : "ies have"} no result (partial run?): ${missingRules.join(", ")}`);
-  if (o.complete === false) reasons.push("the run did not finish (no testRunFinished message)");
-  if (!results.length) reasons.push("no scenario ran");
-  else if (!results.some((r) => r.status !== "UNSUPPORTED" && r.status !== "NOT TESTABLE")) reasons.push("no scenario was exercised: every one was UNSUPPORTED or NOT TESTABLE");
-  // Expected failures are deviations only beside something that conforms: all-expected is no pass.
-  else if (!results.some((r) => r.status === "PASS")) reasons.push("no scenario passed: an implementation none of whose results conform is not conformant, whatever its expectations list");
-  let verdict: Verdict;
-  if (reasons.length) verdict = "NOT CONFORMANT";
-  else if (counts["EXPECTED FAIL"] > 0 || counts.UNSUPPORTED > 0) {
-    verdict = "CONFORMANT WITH DEVIATIONS";
-    if (counts["EXPECTED FAIL"]) reasons.push(`${counts["EXPECTED FAIL"]} expected failure(s) listed in the expectations`);
-    if (counts.UNSUPPORTED) reasons.push(`${counts.UNSUPPORTED} scenario(s) need capabilities the driver does not offer`);
-    const passed = new Set(results.filter((r) => r.status === "PASS").flatMap((r) => r.rules));
-    const required = o.required ?? [...present];
-    reasons.push(`${required.filter((id) => passed.has(id)).length} of ${required.length} required entries have a passing scenario`);
-    if (unexercisedRules.length) reasons.push(`${unexercisedRules.length} required entr${unexercisedRules.length === 1 ? "y was" : "ies were"} not exercised at all (every scenario UNSUPPORTED): ${unexercisedRules.join(", ")}`);
-  } else {
-    verdict = "CONFORMANT";
-    reasons.push("every scenario that ran passed (or is not testable)");
-  }
-  return { verdict, counts, scenarios: results.length, failingRules, missingRules, unexercisedRules, unsupported, reasons };
+export function requiredRules(_catalogue: Catalogue, suite: Suite, edition: string, profile?: string): string[] {
+  return requiredEntries(suite, edition, profile);
 }
 
 export interface ProtocolSummary {
@@ -85,7 +34,8 @@ export interface ProtocolSummary {
 }
 
 /** product.json: the verdict's figures as computeVerdict gave them, plus what was tested and how. */
-export interface ProductJson extends Pick<VerdictSummary, "verdict" | "counts" | "scenarios" | "failingRules" | "missingRules" | "unexercisedRules"> {
+export interface ProductJson
+  extends Pick<VerdictSummary, "verdict" | "profile" | "counts" | "scenarios" | "failingRules" | "deviations" | "missingRules" | "unexercisedRules" | "exercised" | "regression"> {
   format: string;
   run: string;
   driver: string;
@@ -123,8 +73,8 @@ export interface Check {
 }
 
 /** The matrix column of one run, as markdown and JSON (both go into the bundle). */
-export function matrixColumn(run: LoadedRun, catalogue: Catalogue): { json: unknown; md: string } {
-  const m = buildMatrix([run], catalogue);
+export function matrixColumn(run: LoadedRun, catalogue: Catalogue, profile?: string): { json: unknown; md: string } {
+  const m = buildMatrix([run], catalogue, { profile });
   return { json: matrixJson(m), md: renderMatrixMarkdown(m, { specHref: "spec.md" }) };
 }
 
@@ -202,21 +152,32 @@ export function verifyBundle(dir: string, catalogue: Catalogue, suite: Suite): C
     }
   }
   const comparison = applyExpectations(results, expectations);
-  const required = requiredRules(catalogue, suite, product.edition);
-  const verdict = computeVerdict(comparison.results, { required, complete: runComplete });
+  const profile = product.profile ?? undefined;
+  if (profile && !(profile in catalogue.profiles)) {
+    add(false, "the bundle's profile is one the catalogue defines", `${profile} is not in ${Object.keys(catalogue.profiles).join(", ") || "(no profiles)"}`);
+    return checks;
+  }
+  const required = requiredEntries(suite, product.edition, profile);
+  const verdict = computeVerdict(comparison.results, { required, complete: runComplete, catalogue, profile, comparison, expectationsFile: product.expectations?.file });
 
   add(!verdict.missingRules.length, `every required entry of the ${product.edition} edition has a result`, verdict.missingRules.length ? `no result for ${verdict.missingRules.join(", ")}` : `${required.length} entries`);
   const countDiffs = STATUSES.filter((s) => (product.counts?.[s] ?? 0) !== verdict.counts[s]).map((s) => `${s}: recorded ${product.counts?.[s] ?? 0}, found ${verdict.counts[s]}`);
   if (product.scenarios !== verdict.scenarios) countDiffs.push(`scenarios: recorded ${product.scenarios}, found ${verdict.scenarios}`);
   add(!countDiffs.length, "recorded counts match the results", countDiffs.join("; ") || undefined);
-  add(product.verdict === verdict.verdict, "recorded verdict matches the results", `recorded ${product.verdict}, results say ${verdict.verdict}`);
+  add(product.verdict === verdict.verdict, "recorded verdict matches the results", `recorded ${product.verdict}, results say ${verdict.verdict}${profile ? ` (${profile} profile)` : ""}`);
+  const reg = product.regression;
+  add(
+    !!reg && reg.matches === verdict.regression.matches && reg.newFailures.join("\n") === verdict.regression.newFailures.join("\n") && reg.unexpectedPasses.join("\n") === verdict.regression.unexpectedPasses.join("\n"),
+    "recorded regression verdict (matches the expectations or not) matches the results",
+    `recorded ${reg ? (reg.matches ? "matches" : "does not match") : "nothing"}, results say ${verdict.regression.matches ? "matches" : "does not match"}`,
+  );
   const fr = (product.failingRules ?? []).join(",") === verdict.failingRules.join(",");
   add(fr, "recorded failing entries match the results", fr ? undefined : `recorded ${product.failingRules?.join(", ") || "none"}, found ${verdict.failingRules.join(", ") || "none"}`);
 
   // The matrix column agrees with the results.
   try {
     const mj = JSON.parse(readFileSync(path.join(dir, "matrix.json"), "utf8")) as { rows: Array<{ id: string; cells: Array<{ status: string | null; count: number; total: number }> }> };
-    const fresh = matrixJson(buildMatrix([{ info: { run: product.run, source: "", complete: runComplete, edition: product.edition }, results: comparison.results, sources: {} }], catalogue)) as typeof mj;
+    const fresh = matrixJson(buildMatrix([{ info: { run: product.run, source: "", complete: runComplete, edition: product.edition }, results: comparison.results, sources: {} }], catalogue, { profile })) as typeof mj;
     const recordedCells = new Map(mj.rows.map((r) => [r.id, r.cells[0]]));
     const diffs: string[] = [];
     for (const row of fresh.rows) {

@@ -6,16 +6,17 @@ import { Expectations, ExpectationsError, loadExpectations } from "../expectatio
 import { ResultsError } from "../results";
 import { UsageError } from "../usage-error";
 import { PACKAGE_ROOT, packageFile } from "../package-root";
-import { Catalogue, CatalogueError, CATALOGUE_PATH, loadCatalogue } from "./catalogue";
+import { Catalogue, CatalogueError } from "./catalogue";
 import { discoverRuns, LoadedRun, loadRuns, REPORTS_DIR } from "./runs";
 import { loadSuite, Suite, SuiteError } from "./suite";
+import { VariantSummaryError } from "./trace";
 
 /** Runs `f`; errors caused by bad input (files, runs, expectations) become usage errors (exit 2). */
 export function asUsage<T>(f: () => T): T {
   try {
     return f();
   } catch (err) {
-    if (err instanceof ResultsError || err instanceof ExpectationsError || err instanceof CatalogueError || err instanceof SuiteError) throw new UsageError(err.message);
+    if (err instanceof ResultsError || err instanceof ExpectationsError || err instanceof CatalogueError || err instanceof SuiteError || err instanceof VariantSummaryError) throw new UsageError(err.message);
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "EACCES" || code === "EISDIR" || code === "ENOTDIR") throw new UsageError((err as Error).message);
     throw err;
@@ -23,7 +24,10 @@ export function asUsage<T>(f: () => T): T {
 }
 
 export function loadSuiteAndCatalogue(): { catalogue: Catalogue; suite: Suite } {
-  return asUsage(() => ({ catalogue: loadCatalogue(path.join(PACKAGE_ROOT, CATALOGUE_PATH)), suite: loadSuite(PACKAGE_ROOT) }));
+  return asUsage(() => {
+    const suite = loadSuite(PACKAGE_ROOT);
+    return { catalogue: suite.catalogue, suite };
+  });
 }
 
 /** An expectations file checked against the suite (known entries and scenarios) and the driver it is for. */

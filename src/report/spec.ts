@@ -52,6 +52,10 @@ function editionText(e: CatalogueEntry): string {
   return `${e.editions.join(" and ")} editions`;
 }
 
+function profileText(e: CatalogueEntry): string {
+  return e.profiles?.length ? e.profiles.join(", ") : "every profile";
+}
+
 function areas(c: Catalogue): Map<string, CatalogueEntry[]> {
   const m = new Map<string, CatalogueEntry[]>();
   for (const e of c.entries) m.set(e.area, [...(m.get(e.area) ?? []), e]);
@@ -74,6 +78,10 @@ export function renderSpecMarkdown(s: SpecModel): string {
   );
   out.push("## Editions", "");
   for (const [name, text] of Object.entries(c.editions)) out.push(`- **${name}**: ${text}`);
+  if (Object.keys(c.profiles).length) {
+    out.push("", "## Profiles", "");
+    for (const [name, text] of Object.entries(c.profiles)) out.push(`- **${name}** (${c.entries.filter((e) => e.profiles?.includes(name)).length} entries): ${text}`);
+  }
   out.push("", "## Contents", "");
   for (const [area, list] of areas(c)) out.push(`- **${area}**: ${list.map((e) => `[${e.id}](#${e.id})`).join(", ")}`);
   out.push("", "## Where the editions disagree", "");
@@ -84,6 +92,7 @@ export function renderSpecMarkdown(s: SpecModel): string {
     out.push(`<a id="${e.id}"></a>`, "", `### ${e.id} (${e.area})`, "");
     out.push(`${e.statement}`, "");
     out.push(`- **Editions:** ${editionText(e)}`);
+    out.push(`- **Profiles:** ${profileText(e)}`);
     out.push(`- **Strength:** ${e.strength}; **kind:** ${e.kind}${e.error ? `; **error:** ${e.error}` : ""}`);
     for (const [ed, loc] of Object.entries(e.source)) out.push(`- **Source (${ed}):** ${loc}`);
     out.push(`- **Testable:** ${e.testable ? "yes" : `no — ${e.untestable_reason ?? "no reason given"}`}`);
@@ -168,6 +177,7 @@ export function renderSpecHtml(s: SpecModel): string {
     b.push(`<p class="statement">${esc(e.statement)}</p>`);
     const facts: Array<[string, string]> = [
       ["Editions", esc(editionText(e))],
+      ["Profiles", esc(profileText(e))],
       ["Strength", esc(e.strength)],
       ["Kind", esc(e.kind)],
     ];

@@ -1,27 +1,37 @@
-// The feature files of the suite, parsed with @cucumber/gherkin: scenarios with the catalogue
-// entries they cover (from @req tags on the feature, rule or scenario), their plain Gherkin text,
-// and the hashes a certification bundle records.
+// The one reader of the suite: the catalogue (features/catalogue.yaml) and the feature files,
+// parsed with @cucumber/gherkin and compiled into pickles the way Cucumber itself does, so that
+// tags on the Feature, a Rule, a Scenario and an `Examples:` block all count. The spec lint, the
+// readable spec, the matrix, the trace report and certification read the suite only through here.
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from "@cucumber/gherkin";
+import { pretty } from "@cucumber/gherkin-utils";
 import { IdGenerator } from "@cucumber/messages";
 import type * as messages from "@cucumber/messages";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { CATALOGUE_PATH, sha256 } from "./catalogue";
+import { Catalogue, CATALOGUE_PATH, CatalogueEntry, CatalogueError, loadCatalogue, sha256 } from "./catalogue";
 
 export interface SuiteScenario {
   /** "<feature uri>:<scenario name>", the key expectation files use (one per pickle). */
   key: string;
   uri: string;
   name: string;
+  /** Line of the scenario, or of the example row for an outline's pickle. */
   line: number;
+  /** Line of the Scenario (Outline) keyword. */
+  scenarioLine: number;
+  /** Catalogue entries cited by @req tags (feature, rule, scenario and Examples tags). */
   rules: string[];
   tags: string[];
   /** Editions named by @edition tags; empty means both. */
   editions: string[];
+  /** Capabilities named by @needs tags. */
+  needs: string[];
+  untestable: boolean;
   featureName: string;
   ruleName?: string;
   /** The AST scenario (an outline yields several pickles with one astId). */
   astId: string;
+  pickle: messages.Pickle;
 }
 
 export interface SuiteBlock {
@@ -30,6 +40,7 @@ export interface SuiteBlock {
   line: number;
   featureName: string;
   ruleName?: string;
+  /** Entries cited by any pickle of the block (so Examples-level @req tags count). */
   rules: string[];
   tags: string[];
   editions: string[];
@@ -52,6 +63,7 @@ export interface SuiteHashes {
 }
 
 export interface Suite {
+  catalogue: Catalogue;
   features: SuiteFeature[];
   scenarios: SuiteScenario[];
   blocks: SuiteBlock[];
@@ -60,6 +72,13 @@ export interface Suite {
 
 export class SuiteError extends Error {}
 
+/** A parse problem of one feature file. */
+export interface FeatureProblem {
+  uri: string;
+  line: number;
+  message: string;
+}
+
 const REQ = /^@req:(JL-\d+)$/;
 
 export function rulesOf(tags: readonly string[]): string[] {
@@ -67,15 +86,20 @@ export function rulesOf(tags: readonly string[]): string[] {
 }
 
 export function editionsOf(tags: readonly string[]): string[] {
-  return tags.filter((t) => t.startsWith("@edition:")).map((t) => t.slice("@edition:".length));
+  return [...new Set(tags.filter((t) => t.startsWith("@edition:")).map((t) => t.slice("@edition:".length)))];
 }
 
-function featureFiles(root: string, dir = "features"): string[] {
+export function needsOf(tags: readonly string[]): string[] {
+  return [...new Set(tags.filter((t) => t.startsWith("@needs:")).map((t) => t.slice("@needs:".length)))];
+}
+
+/** Feature files under `dir`, sorted, as paths relative to `root` with forward slashes. */
+export function featureFiles(root: string, dir = "features"): string[] {
   const out: string[] = [];
-  for (const d of readdirSync(path.join(root, dir), { withFileTypes: true })) {
-    const rel = path.posix.join(dir, d.name);
-    if (d.isDirectory()) out.push(...featureFiles(root, rel));
-    else if (d.name.endsWith(".feature")) out.push(rel);
+  for (const name of readdirSync(path.join(root, dir)).sort()) {
+    const rel = path.posix.join(dir.split(path.sep).join("/"), name);
+    if (statSync(path.join(root, rel)).isDirectory()) out.push(...featureFiles(root, rel));
+    else if (name.endsWith(".feature")) out.push(rel);
   }
   return out.sort();
 }
@@ -88,40 +112,98 @@ export function combinedHash(files: Record<string, string>): string {
   return sha256(listing);
 }
 
-export function parseFeature(uri: string, text: string): messages.GherkinDocument {
-  const parser = new Parser(new AstBuilder(IdGenerator.uuid()), new GherkinClassicTokenMatcher());
+/** Parses one feature file, collecting every parse error (not only the first). */
+export function parseFeatureText(uri: string, text: string, newId: IdGenerator.NewId = IdGenerator.uuid()): { doc?: messages.GherkinDocument; problems: FeatureProblem[] } {
+  const parser = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher());
+  parser.stopAtFirstError = false;
   try {
-    return { ...parser.parse(text), uri };
-  } catch (err) {
-    const details = (err as Error).message.split("\n").filter((l) => l.trim() && !/^Parser errors:?$/.test(l.trim()));
-    throw new SuiteError(`${uri}: not valid Gherkin: ${details.join("; ")}`);
+    return { doc: { ...parser.parse(text), uri }, problems: [] };
+  } catch (e) {
+    const err = e as Error & { errors?: Array<Error & { location?: messages.Location }>; location?: messages.Location };
+    const each = err.errors && err.errors.length ? err.errors : [err];
+    return {
+      problems: each.map((one) => ({ uri, line: (one as { location?: messages.Location }).location?.line ?? 1, message: one.message.replace(/^\(\d+:\d+\):\s*/, "") })),
+    };
   }
 }
 
-export function loadSuite(root = process.cwd()): Suite {
+export function parseFeature(uri: string, text: string): messages.GherkinDocument {
+  const { doc, problems } = parseFeatureText(uri, text);
+  if (!doc) throw new SuiteError(`${uri}: not valid Gherkin: ${problems.map((p) => `(${p.line}) ${p.message}`).join("; ")}`);
+  return doc;
+}
+
+export interface ReadOptions {
+  /** Folder paths are relative to (feature URIs are relative to it). Default: the working directory. */
+  root?: string;
+  /** The features folder, relative to root (default "features"). */
+  featuresDir?: string;
+  /** The catalogue file, relative to root (default features/catalogue.yaml). */
+  cataloguePath?: string;
+  /** Keep catalogue entries without an id, and an unreadable catalogue as a problem (the lint). */
+  tolerant?: boolean;
+}
+
+/** What `readSuite` found, including the files it could not read (for the lint). */
+export interface SuiteReading {
+  suite: Suite;
+  problems: FeatureProblem[];
+  /** Every feature file found, readable or not. */
+  files: string[];
+}
+
+/** Reads the suite, collecting feature files that do not parse instead of throwing. */
+export function readSuite(o: ReadOptions = {}): SuiteReading {
+  const root = o.root ?? process.cwd();
+  const catPath = (o.cataloguePath ?? CATALOGUE_PATH).split(path.sep).join("/");
+  const problems: FeatureProblem[] = [];
+  let catalogue: Catalogue;
+  try {
+    catalogue = { ...loadCatalogue(path.resolve(root, catPath), { strict: !o.tolerant }), file: catPath };
+  } catch (err) {
+    if (!o.tolerant || !(err instanceof CatalogueError)) throw err;
+    problems.push({ uri: catPath, line: err.line ?? 1, message: err.detail });
+    catalogue = { file: catPath, version: undefined, editions: {}, profiles: {}, entries: [], byId: new Map(), sha256: "" };
+  }
   const features: SuiteFeature[] = [];
   const scenarios: SuiteScenario[] = [];
   const blocks: SuiteBlock[] = [];
   const files: Record<string, string> = {};
-  for (const uri of featureFiles(root)) {
+  const uris = featureFiles(root, o.featuresDir ?? "features");
+  for (const uri of uris) {
     const text = readFileSync(path.join(root, uri), "utf8");
-    const doc = parseFeature(uri, text);
     const hash = sha256(text);
     files[uri] = hash;
+    const { doc, problems: p } = parseFeatureText(uri, text);
+    problems.push(...p);
+    if (!doc) continue;
     features.push({ uri, text, sha256: hash, doc });
-    const { scenarios: s, blocks: b } = describeDocument(doc);
-    scenarios.push(...s);
-    blocks.push(...b);
+    try {
+      const { scenarios: s, blocks: b } = describeDocument(doc);
+      scenarios.push(...s);
+      blocks.push(...b);
+    } catch (err) {
+      problems.push({ uri, line: 1, message: `cannot compile the scenarios: ${(err as Error).message}` });
+    }
   }
-  const catalogueText = readFileSync(path.join(root, CATALOGUE_PATH), "utf8");
-  const catalogueSha = sha256(catalogueText);
-  const catPath = CATALOGUE_PATH.split(path.sep).join("/");
   return {
-    features,
-    scenarios,
-    blocks,
-    hashes: { catalogue: { path: catPath, sha256: catalogueSha }, features: files, combined: combinedHash({ ...files, [catPath]: catalogueSha }) },
+    suite: {
+      catalogue,
+      features,
+      scenarios,
+      blocks,
+      hashes: { catalogue: { path: catPath, sha256: catalogue.sha256 }, features: files, combined: combinedHash({ ...files, [catPath]: catalogue.sha256 }) },
+    },
+    problems,
+    files: uris,
   };
+}
+
+/** Reads the suite; a feature file that does not parse is an error. */
+export function loadSuite(root = process.cwd()): Suite {
+  const r = readSuite({ root });
+  if (r.problems.length) throw new SuiteError(`${r.problems[0].uri}: not valid Gherkin: ${r.problems.filter((p) => p.uri === r.problems[0].uri).map((p) => `(${p.line}) ${p.message}`).join("; ")}`);
+  return r.suite;
 }
 
 /** The scenarios (pickles) and scenario blocks (AST) of one parsed feature file. */
@@ -129,34 +211,35 @@ export function describeDocument(doc: messages.GherkinDocument): { scenarios: Su
   const uri = doc.uri ?? "";
   const feature = doc.feature;
   if (!feature) return { scenarios: [], blocks: [] };
+  // Pickles carry every tag that applies, Examples-level ones included, as Cucumber runs them.
   const pickles = compile(doc, uri, IdGenerator.uuid());
-  const context = new Map<string, { ruleName?: string; backgrounds: messages.Background[]; ruleTags: string[] }>();
+  const context = new Map<string, { ruleName?: string; scenario: messages.Scenario }>();
   const featureBackgrounds: messages.Background[] = [];
   const blocks: SuiteBlock[] = [];
-  const featureTags = feature.tags.map((t) => t.name);
-  const visit = (sc: messages.Scenario, ruleName: string | undefined, backgrounds: messages.Background[], ruleTags: string[]) => {
-    context.set(sc.id, { ruleName, backgrounds, ruleTags });
-    const tags = [...featureTags, ...ruleTags, ...sc.tags.map((t) => t.name)];
+  const visit = (sc: messages.Scenario, rule: messages.Rule | undefined, backgrounds: messages.Background[]) => {
+    context.set(sc.id, { ruleName: rule?.name, scenario: sc });
+    const mine = pickles.filter((p) => p.astNodeIds[0] === sc.id);
+    const tags = [...new Set([...feature.tags, ...(rule?.tags ?? []), ...sc.tags].map((t) => t.name).concat(mine.flatMap((p) => p.tags.map((t) => t.name))))];
     blocks.push({
       astId: sc.id,
       uri,
       line: sc.location.line,
       featureName: feature.name,
-      ruleName,
+      ruleName: rule?.name,
       rules: rulesOf(tags),
       tags,
       editions: editionsOf(tags),
-      gherkin: (ruleName !== undefined ? ruleHeader(ruleName, ruleTags) : "") + indent(renderScenario(sc, backgrounds), ruleName !== undefined ? "  " : ""),
+      gherkin: renderScenario(doc, sc, rule, backgrounds),
     });
   };
   for (const child of feature.children) {
     if (child.background) featureBackgrounds.push(child.background);
-    if (child.scenario) visit(child.scenario, undefined, [...featureBackgrounds], []);
+    if (child.scenario) visit(child.scenario, undefined, [...featureBackgrounds]);
     if (child.rule) {
       const rb: messages.Background[] = [...featureBackgrounds];
       for (const rc of child.rule.children) {
         if (rc.background) rb.push(rc.background);
-        if (rc.scenario) visit(rc.scenario, child.rule.name, [...rb], child.rule.tags.map((t) => t.name));
+        if (rc.scenario) visit(rc.scenario, child.rule, [...rb]);
       }
     }
   }
@@ -168,84 +251,72 @@ export function describeDocument(doc: messages.GherkinDocument): { scenarios: Su
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
     if (n > 1) key = `${key} #${n}`;
+    const sc = context.get(astId)?.scenario;
     return {
       key,
       uri,
       name: p.name,
-      line: pickleLine(doc, p),
+      line: pickleLine(sc, p),
+      scenarioLine: sc?.location.line ?? 1,
       rules: rulesOf(tags),
       tags,
       editions: editionsOf(tags),
+      needs: needsOf(tags),
+      untestable: tags.includes("@untestable"),
       featureName: feature.name,
       ruleName: context.get(astId)?.ruleName,
       astId,
+      pickle: p,
     };
   });
   return { scenarios, blocks };
 }
 
 /** The line of the scenario, or of the example row for an outline's pickle. */
-function pickleLine(doc: messages.GherkinDocument, p: messages.Pickle): number {
+function pickleLine(sc: messages.Scenario | undefined, p: messages.Pickle): number {
+  if (!sc) return 1;
   const ids = new Set(p.astNodeIds);
-  let line = 0;
-  const scan = (sc: messages.Scenario) => {
-    if (!ids.has(sc.id)) return;
-    line = sc.location.line;
-    for (const ex of sc.examples) for (const row of ex.tableBody) if (ids.has(row.id)) line = row.location.line;
-  };
-  for (const c of doc.feature?.children ?? []) {
-    if (c.scenario) scan(c.scenario);
-    for (const rc of c.rule?.children ?? []) if (rc.scenario) scan(rc.scenario);
-  }
-  return line;
+  for (const ex of sc.examples) for (const row of ex.tableBody) if (ids.has(row.id)) return row.location.line;
+  return sc.location.line;
 }
 
-function renderTable(rows: readonly messages.TableRow[], indent: string): string[] {
-  const widths: number[] = [];
-  for (const r of rows) r.cells.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.value.length)));
-  return rows.map((r) => `${indent}| ${r.cells.map((c, i) => c.value.padEnd(widths[i])).join(" | ")} |`);
+/**
+ * One scenario as plain Gherkin, with its Rule header and the Backgrounds that run before it,
+ * printed by @cucumber/gherkin-utils from a document holding only those parts.
+ */
+export function renderScenario(doc: messages.GherkinDocument, sc: messages.Scenario, rule?: messages.Rule, backgrounds: messages.Background[] = []): string {
+  const ruleBackgrounds = rule ? backgrounds.filter((b) => rule.children.some((c) => c.background?.id === b.id)) : [];
+  const featureBackgrounds = backgrounds.filter((b) => !ruleBackgrounds.includes(b));
+  const children: messages.FeatureChild[] = featureBackgrounds.map((background) => ({ background }));
+  if (rule) children.push({ rule: { ...rule, description: "", children: [...ruleBackgrounds.map((background) => ({ background })), { scenario: sc }] } });
+  else children.push({ scenario: sc });
+  const text = pretty({ ...doc, comments: [], feature: { ...doc.feature!, tags: [], name: "", description: "", children } }, "gherkin");
+  // Drop the empty "Feature:" header and the indentation it gives everything else.
+  return text
+    .split("\n")
+    .slice(1)
+    .map((l) => l.replace(/^ {2}/, ""))
+    .join("\n")
+    .trim();
 }
 
-function renderSteps(steps: readonly messages.Step[], indent: string): string[] {
-  const out: string[] = [];
-  for (const s of steps) {
-    out.push(`${indent}${s.keyword.trim()} ${s.text}`);
-    if (s.dataTable) out.push(...renderTable(s.dataTable.rows, indent + "  "));
-    if (s.docString) {
-      const d = s.docString.delimiter;
-      out.push(`${indent}  ${d}${s.docString.mediaType ?? ""}`);
-      for (const l of s.docString.content.split("\n")) out.push(`${indent}  ${l}`);
-      out.push(`${indent}  ${d}`);
-    }
-  }
-  return out;
+// ------------------------------------------------------------------ what the suite says about entries
+
+export const PROFILE_NAMES = ["ip-multicast", "rooted"] as const;
+
+/** The profiles an entry belongs to (all profiles when the catalogue gives none). */
+export function profilesOf(entry: CatalogueEntry, catalogue: Catalogue): string[] {
+  return entry.profiles?.length ? entry.profiles : Object.keys(catalogue.profiles);
 }
 
-function ruleHeader(name: string, tags: string[]): string {
-  return `${tags.length ? tags.join(" ") + "\n" : ""}Rule: ${name}\n\n`;
-}
-
-function indent(text: string, by: string): string {
-  return by ? text.split("\n").map((l) => (l ? by + l : l)).join("\n") : text;
-}
-
-export function renderScenario(sc: messages.Scenario, backgrounds: messages.Background[] = []): string {
-  const out: string[] = [];
-  for (const b of backgrounds) {
-    out.push(`${b.keyword}:${b.name ? " " + b.name : ""}`);
-    out.push(...renderSteps(b.steps, "  "));
-    out.push("");
-  }
-  if (sc.tags.length) out.push(sc.tags.map((t) => t.name).join(" "));
-  out.push(`${sc.keyword}: ${sc.name}`);
-  if (sc.description.trim()) for (const l of sc.description.trim().split("\n")) out.push(`  ${l.trim()}`);
-  out.push(...renderSteps(sc.steps, "  "));
-  for (const ex of sc.examples) {
-    out.push("");
-    if (ex.tags.length) out.push("  " + ex.tags.map((t) => t.name).join(" "));
-    out.push(`  ${ex.keyword}:${ex.name ? " " + ex.name : ""}`);
-    const rows = [...(ex.tableHeader ? [ex.tableHeader] : []), ...ex.tableBody];
-    out.push(...renderTable(rows, "    "));
-  }
-  return out.join("\n");
+/**
+ * The entries a complete run of `edition` must have results for: testable, part of the edition,
+ * of the profile when one is named, and cited by a scenario of the suite that runs in that edition.
+ */
+export function requiredEntries(suite: Suite, edition: string, profile?: string): string[] {
+  const cited = new Set<string>();
+  for (const s of suite.scenarios) if (!s.editions.length || s.editions.includes(edition)) s.rules.forEach((r) => cited.add(r));
+  return suite.catalogue.entries
+    .filter((e) => e.testable && (!edition || e.editions.includes(edition)) && cited.has(e.id) && (!profile || profilesOf(e, suite.catalogue).includes(profile)))
+    .map((e) => e.id);
 }
