@@ -252,7 +252,7 @@ test("certify and verify usage errors exit 2 with one line", async () => {
     [["certify", "--driver", "simulator", "--expectations", path.join(FIXTURES, "expectations", "bad-entry.yaml")], /bad-entry\.yaml: entry 1: no scenario/],
     [["certify", "--driver", "simulator", "--expectations", wrongDriver], /is for driver "wine", not "simulator"/],
     [["certify", "--driver", "simulator", "--profile", "atm"], /unknown profile "atm" \(the catalogue defines: ip-multicast, rooted\)/],
-    [["verify"], /missing required argument 'bundle'/],
+    [["verify"], /verify needs exactly one bundle folder/],
     [["verify", path.join(tmp, "absent")], /no bundle folder at/],
   ];
   const results = await Promise.all(cases.map(([args]) => cliAsync(...args)));
