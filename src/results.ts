@@ -80,6 +80,8 @@ export interface ScenarioResult {
   attempts: number;
   /** For EXPECTED FAIL of a TIMEOUT or CRASH: what happened. */
   expectedStatus?: Status;
+  /** UNSUPPORTED because the provider lacks the protocol feature the rule is about (steps/status.ts). */
+  notApplicable?: boolean;
   /** The expectations entry that applied. */
   expectation?: AppliedExpectation;
 }
@@ -282,7 +284,7 @@ export function parseMessages(text: string, opts: { run: string; file?: string }
     const stepResults = query.findTestStepFinishedAndTestStepBy(start);
     const begin = ms(start.timestamp) ?? 0;
     result.durationMs = Math.round(end ? (ms(end.timestamp) ?? begin) - begin : stepResults.reduce((a, [f]) => a + (ms(f.testStepResult.duration) ?? 0), 0));
-    let note: { status: string; reason?: string } | undefined;
+    let note: { status: string; reason?: string; notApplicable?: boolean } | undefined;
     for (const [f] of stepResults) for (const att of query.findAttachmentsBy(f) ?? []) note = statusNote(att) ?? note;
     classify(result, stepResults, note, !!end, query);
     scenarios.push(result);
@@ -312,7 +314,7 @@ const FAILED_STEP = new Set(["FAILED", "UNDEFINED", "PENDING", "AMBIGUOUS"]);
 function classify(
   r: ScenarioResult,
   stepResults: ReadonlyArray<readonly [messages.TestStepFinished, messages.TestStep]>,
-  note: { status: string; reason?: string } | undefined,
+  note: { status: string; reason?: string; notApplicable?: boolean } | undefined,
   finished: boolean,
   query: Query,
 ): void {
@@ -354,6 +356,7 @@ function classify(
     if (note?.status === "UNSUPPORTED" || note?.status === "NOT TESTABLE") {
       r.status = note.status;
       r.message = note.reason;
+      if (note.status === "UNSUPPORTED" && note.notApplicable) r.notApplicable = true;
     } else if (r.tags.includes("@untestable")) {
       r.status = "NOT TESTABLE";
       r.message = "tagged @untestable";

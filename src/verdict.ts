@@ -9,8 +9,12 @@
 // CONFORMANT WITH DEVIATIONS is only for what the suite's own rules allow: a failed scenario all of
 // whose entries are recommended or optional (strength should, may or advice), a failed scenario
 // tagged with a named reading of a contested sentence (@reading:<name>, docs/editions.md), and
-// required entries that no scenario could exercise because the driver lacks a capability (each is
-// named). Everything else that fails makes the run NOT CONFORMANT.
+// required entries that no scenario could exercise because the driver or testbed lacks a
+// capability (each is named). Everything else that fails makes the run NOT CONFORMANT.
+//
+// An entry whose every scenario was UNSUPPORTED because the provider has no protocol entry with the
+// feature it is about (connect data, QOS, rooted control, ...) does not apply to that provider: it
+// is named as such and neither counts against the verdict nor as exercised.
 import type { Comparison } from "./expectations";
 import { countStatuses, ScenarioResult, Status, STATUSES } from "./results";
 import type { Catalogue } from "./report/catalogue";
@@ -56,6 +60,8 @@ export interface VerdictSummary {
   missingRules: string[];
   /** Required entries whose every result is UNSUPPORTED or NOT TESTABLE: nothing checked them. */
   unexercisedRules: string[];
+  /** Required entries that do not apply: every scenario needs a protocol feature the provider lacks. */
+  notApplicableRules: string[];
   /** How many required entries some scenario exercised (ran and did not skip), of how many. */
   exercised: { count: number; of: number };
   /** Why scenarios were UNSUPPORTED, with how many each. */
@@ -129,7 +135,9 @@ export function computeVerdict(results: readonly ScenarioResult[], o: VerdictOpt
   const required = o.required ?? [...new Set(results.filter((r) => r.status !== "NOT TESTABLE").flatMap((r) => r.rules))].filter(inProfile).sort();
   const missingRules = required.filter((id) => !present.has(id));
   const exercisedSet = new Set(results.filter((r) => !SKIPPED.has(r.status)).flatMap((r) => r.rules));
-  const unexercisedRules = required.filter((id) => present.has(id) && !exercisedSet.has(id));
+  const notApplicableSet = new Set(required.filter((id) => present.has(id) && !exercisedSet.has(id) && results.filter((r) => r.rules.includes(id) && r.status === "UNSUPPORTED").every((r) => r.notApplicable) && results.some((r) => r.rules.includes(id) && r.notApplicable)));
+  const notApplicableRules = [...notApplicableSet];
+  const unexercisedRules = required.filter((id) => present.has(id) && !exercisedSet.has(id) && !notApplicableSet.has(id));
   const unsupported: Record<string, number> = {};
   for (const r of results.filter((x) => x.status === "UNSUPPORTED")) unsupported[r.message ?? "no reason"] = (unsupported[r.message ?? "no reason"] ?? 0) + 1;
 
@@ -156,6 +164,7 @@ export function computeVerdict(results: readonly ScenarioResult[], o: VerdictOpt
     verdict = "CONFORMANT";
     reasons.push(`every required entry${o.profile ? ` of the ${o.profile} profile` : ""} was exercised and every scenario that ran passed (or is not testable)`);
   }
+  if (notApplicableRules.length) reasons.push(`${plural(notApplicableRules.length, "required entry does", "required entries do")} not apply: the provider has no protocol entry with the feature ${notApplicableRules.length === 1 ? "it is" : "they are"} about: ${notApplicableRules.join(", ")}`);
   if (outside.length) reasons.push(`${plural(outside.length, "failed scenario checks", "failed scenarios check")} only entries outside the ${o.profile} profile and ${outside.length === 1 ? "is" : "are"} not judged: ${outside.join("; ")}`);
 
   const c = o.comparison;
@@ -182,7 +191,8 @@ export function computeVerdict(results: readonly ScenarioResult[], o: VerdictOpt
     deviations,
     missingRules,
     unexercisedRules,
-    exercised: { count: required.filter((id) => exercisedSet.has(id)).length, of: required.length },
+    notApplicableRules,
+    exercised: { count: required.filter((id) => exercisedSet.has(id)).length, of: required.length - notApplicableRules.length },
     unsupported,
     regression,
     reasons,

@@ -14,7 +14,7 @@ Before(async function (this: JoinLeafWorld, { pickle }) {
   if (pickle.tags.some((t) => t.name === "@untestable")) return; // its Then step records why
   const missing = await this.start(needs);
   if (missing) {
-    this.attach(statusNote("UNSUPPORTED", missing), STATUS_MEDIA_TYPE);
+    this.attach(statusNote("UNSUPPORTED", missing, this.notApplicable), STATUS_MEDIA_TYPE);
     return "skipped";
   }
 });

@@ -104,6 +104,9 @@ export class JoinLeafWorld extends World<RunParameters> {
     return this.parameters.edition;
   }
 
+  /** Set by `start`: the scenario was refused only because no protocol entry has the traits it needs. */
+  notApplicable = false;
+
   async start(needs: string[]): Promise<string | null> {
     this.driver = await createDriver(this.parameters.driver, {
       edition: this.parameters.edition,
@@ -122,6 +125,8 @@ export class JoinLeafWorld extends World<RunParameters> {
     const protocols = await this.driver.protocols();
     const fit = protocols.find((p) => unmetNeeds(p, protocolNeeds).length === 0);
     if (!fit) reasons.push(noEntryReason(this.driver.name, protocols, protocolNeeds));
+    // Only the provider's protocol entries fell short: the rule is about a feature it does not have.
+    this.notApplicable = !missing.length && !fit;
     // Every missing capability and trait is named, not only the first.
     if (reasons.length) return reasons.join("; ");
     this.protocol = fit as ProtocolInfo;

@@ -104,6 +104,7 @@ export async function run(values: Options): Promise<number> {
     deviations: verdict.deviations,
     missingRules: verdict.missingRules,
     unexercisedRules: verdict.unexercisedRules,
+    notApplicableRules: verdict.notApplicableRules,
     exercised: verdict.exercised,
     requiredRules: required,
     implementation: await describeImplementation(options.driver, options.edition as Edition, driverOptions),

@@ -35,7 +35,7 @@ export interface ProtocolSummary {
 
 /** product.json: the verdict's figures as computeVerdict gave them, plus what was tested and how. */
 export interface ProductJson
-  extends Pick<VerdictSummary, "verdict" | "profile" | "counts" | "scenarios" | "failingRules" | "deviations" | "missingRules" | "unexercisedRules" | "exercised" | "regression"> {
+  extends Pick<VerdictSummary, "verdict" | "profile" | "counts" | "scenarios" | "failingRules" | "deviations" | "missingRules" | "unexercisedRules" | "notApplicableRules" | "exercised" | "regression"> {
   format: string;
   run: string;
   driver: string;
