@@ -1,24 +1,25 @@
 // The agent: hosts one local driver behind the driver protocol, over stdio or TCP.
 // It answers every line, whatever it holds; nothing a harness sends can make it crash.
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { writeFileSync, writeSync } from "node:fs";
+import { renameSync, writeFileSync, writeSync } from "node:fs";
 import net from "node:net";
 import type { Driver } from "../drivers/driver";
 import { createDriver } from "../drivers/index";
 import {
-  encode,
   ErrorCode,
   HelloParams,
   HelloResult,
   LineSplitter,
+  MAX_CALLEE_BYTES,
+  MAX_MESSAGE_BYTES,
   METHODS,
   MethodName,
-  OPTIONAL_PARAMS,
   PROTOCOL_NAME,
   PROTOCOL_VERSION,
-  Response,
 } from "../drivers/remote/protocol";
+import { requestProblem } from "../drivers/remote/request-schema";
 import type { Edition } from "../drivers/simulator/simulator";
+import { UsageError } from "./usage-error";
 
 export interface AgentOptions {
   driver: string;
@@ -27,6 +28,9 @@ export interface AgentOptions {
   token?: string;
   driverOptions?: Record<string, string>;
 }
+
+/** Callee buffers one session may hold at once, in bytes (reset frees them). */
+export const SESSION_CALLEE_BUDGET = 64 * 1024 * 1024;
 
 class ProtocolError extends Error {
   constructor(
@@ -40,57 +44,87 @@ class ProtocolError extends Error {
 /** One client connection: its own driver instance, created at hello and renewed by reset. */
 export class AgentSession {
   private driver: Driver | null = null;
-  private greeted = false;
+  private greetedFlag = false;
   private greeting: Promise<HelloResult> | null = null;
   private barrier: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private inflight = 0;
+  private whenIdle: Array<() => void> = [];
+  /** Bytes of callee buffer the current driver was asked to allocate. */
+  private calleeBytes = 0;
 
   constructor(
     private readonly options: AgentOptions,
     private readonly write: (text: string) => void,
     private readonly requireToken: boolean,
     private readonly hangUp: () => void = () => undefined,
+    private readonly onGreeted: () => void = () => undefined,
   ) {}
 
   readonly splitter = new LineSplitter(
     (line) => void this.handle(line),
-    () => this.reply({ id: null, error: { code: "too-large", message: "message longer than the 1 MiB limit; skipped to the next newline" } }),
+    () => this.reply(`{"id":null,"error":${JSON.stringify({ code: "too-large", message: `message longer than the ${MAX_MESSAGE_BYTES}-byte limit; skipped to the next newline` })}}\n`),
   );
 
-  private reply(r: Response): void {
-    if (!this.closed) this.write(encode(r));
+  get greeted(): boolean {
+    return this.greetedFlag;
+  }
+
+  /** True while a request is being served (a blocking call counts). */
+  get busy(): boolean {
+    return this.inflight > 0;
+  }
+
+  /** Resolves when no request is being served. */
+  idle(): Promise<void> {
+    return this.inflight === 0 ? Promise.resolve() : new Promise((r) => this.whenIdle.push(r));
+  }
+
+  private reply(text: string): void {
+    if (!this.closed) this.write(text);
   }
 
   async handle(line: string): Promise<void> {
-    let id: number | null = null;
+    this.inflight++;
+    // The id goes back as the text it came as: JSON numbers above 2^53 do not survive a parse.
+    let idText = "null";
     try {
       let msg: unknown;
       try {
         msg = JSON.parse(line);
       } catch (e) {
-        throw new ProtocolError("parse-error", `not JSON: ${(e as Error).message}`);
+        throw new ProtocolError("parse-error", `not JSON: ${(e as Error).message}`.slice(0, 300));
       }
       if (typeof msg !== "object" || msg === null || Array.isArray(msg)) throw new ProtocolError("parse-error", "a message must be a JSON object");
       const m = msg as { id?: unknown; method?: unknown; params?: unknown };
-      if (typeof m.id !== "number" || !Number.isInteger(m.id)) throw new ProtocolError("invalid-request", "id must be an integer");
-      id = m.id;
+      if (!Number.isInteger(m.id)) throw new ProtocolError("invalid-request", "id must be an integer");
+      idText = Number.isSafeInteger(m.id) ? String(m.id) : (rawIdText(line) ?? String(m.id));
       if (typeof m.method !== "string") throw new ProtocolError("invalid-request", "method must be a string");
-      const params = m.params ?? {};
-      if (typeof params !== "object" || params === null || Array.isArray(params)) throw new ProtocolError("invalid-params", "params must be an object");
-      const result = await this.dispatch(m.method, params as Record<string, unknown>);
-      this.reply({ id, result: result === undefined ? null : result });
+      if (m.method !== "hello") {
+        // Requests pipelined behind a hello wait for it; otherwise requests run concurrently.
+        await this.greeting?.catch(() => undefined);
+        if (!this.greetedFlag) throw new ProtocolError("hello-required", `"${m.method.slice(0, 100)}" before a successful hello`);
+      }
+      const problem = requestProblem(m as { method: string });
+      if (problem) throw new ProtocolError(problem.code, problem.message);
+      const result = await this.dispatch(m.method, (m.params ?? {}) as Record<string, unknown>);
+      const text = `{"id":${idText},"result":${JSON.stringify(result ?? null)}}\n`;
+      // An answer the harness would have to drop as too large is refused here instead.
+      if (text.length > MAX_MESSAGE_BYTES / 3 && Buffer.byteLength(text) - 1 > MAX_MESSAGE_BYTES) {
+        throw new ProtocolError("driver-error", `the answer to "${m.method}" would be ${Buffer.byteLength(text)} bytes, over the ${MAX_MESSAGE_BYTES}-byte limit`);
+      }
+      this.reply(text);
     } catch (e) {
       const err = e instanceof ProtocolError ? e : new ProtocolError("driver-error", (e as Error)?.message ?? String(e));
-      this.reply({ id, error: { code: err.code, message: err.message } });
+      this.reply(`{"id":${idText},"error":${JSON.stringify({ code: err.code, message: err.message })}}\n`);
       if (err.code === "unauthorized") this.hangUp();
+    } finally {
+      if (--this.inflight === 0) for (const r of this.whenIdle.splice(0)) r();
     }
   }
 
   private async dispatch(method: string, params: Record<string, unknown>): Promise<unknown> {
     if (method === "hello") return (this.greeting = this.hello(params as unknown as HelloParams));
-    // Requests pipelined behind a hello wait for it; otherwise requests run concurrently.
-    await this.greeting?.catch(() => undefined);
-    if (!this.greeted) throw new ProtocolError("hello-required", `"${method}" before a successful hello`);
     if (method === "reset") {
       // Requests sent behind a reset must reach the fresh driver, not the old one.
       const done = this.barrier.then(() => this.reset(params.edition));
@@ -98,27 +132,28 @@ export class AgentSession {
       return done;
     }
     await this.barrier;
-    if (!Object.prototype.hasOwnProperty.call(METHODS, method)) throw new ProtocolError("unknown-method", `no method "${method}"`);
+    if (method === "joinLeaf") this.reserveCallee(params.args as { lpCalleeData?: { len?: number } | null });
     const names = METHODS[method as MethodName] as readonly string[];
-    for (const key of Object.keys(params)) {
-      if (!names.includes(key)) throw new ProtocolError("invalid-params", `"${method}" takes no parameter "${key}" (it takes: ${names.join(", ") || "none"})`);
-    }
-    const args = names.map((n) => {
-      if (!(n in params) && !OPTIONAL_PARAMS.has(`${method}.${n}`)) throw new ProtocolError("invalid-params", `"${method}" needs parameter "${n}"`);
-      return params[n];
-    });
     const driver = await this.ensureDriver();
-    return (driver[method as MethodName] as (...a: unknown[]) => Promise<unknown>).apply(driver, args);
+    return (driver[method as MethodName] as (...a: unknown[]) => Promise<unknown>).apply(driver, names.map((n) => params[n]));
+  }
+
+  /** Every callee buffer is allocated by the driver; one session may not hold more than the budget. */
+  private reserveCallee(args: { lpCalleeData?: { len?: number } | null }): void {
+    const len = args?.lpCalleeData?.len ?? 0;
+    if (len > MAX_CALLEE_BYTES) throw new ProtocolError("invalid-params", `lpCalleeData.len ${len} is over the protocol's ${MAX_CALLEE_BYTES}-byte limit`);
+    if (this.calleeBytes + len > SESSION_CALLEE_BUDGET) {
+      throw new ProtocolError("driver-error", `the session already holds ${this.calleeBytes} bytes of callee buffers (limit ${SESSION_CALLEE_BUDGET}); reset frees them`);
+    }
+    this.calleeBytes += len;
   }
 
   private async hello(p: HelloParams): Promise<HelloResult> {
-    if (p?.protocol !== PROTOCOL_NAME) throw new ProtocolError("invalid-params", `hello.protocol must be "${PROTOCOL_NAME}"`);
     if (this.requireToken && !tokenMatches(this.options.token ?? "", p.token)) throw new ProtocolError("unauthorized", "wrong or missing token");
-    if (!Array.isArray(p.versions) || !p.versions.includes(PROTOCOL_VERSION)) {
-      throw new ProtocolError("version-mismatch", `this agent speaks version ${PROTOCOL_VERSION} only`);
-    }
+    if (!p.versions.includes(PROTOCOL_VERSION)) throw new ProtocolError("version-mismatch", `this agent speaks version ${PROTOCOL_VERSION} only`);
     const driver = await this.ensureDriver();
-    this.greeted = true;
+    this.greetedFlag = true;
+    this.onGreeted();
     return {
       protocol: PROTOCOL_NAME,
       version: PROTOCOL_VERSION,
@@ -130,10 +165,10 @@ export class AgentSession {
   }
 
   private async reset(edition: unknown): Promise<null> {
-    if (edition !== undefined && edition !== "current" && edition !== "legacy") throw new ProtocolError("invalid-params", "edition must be current or legacy");
     if (edition) this.options.edition = edition as Edition;
     await this.driver?.dispose();
     this.driver = null;
+    this.calleeBytes = 0;
     await this.ensureDriver();
     return null;
   }
@@ -156,6 +191,33 @@ export class AgentSession {
   }
 }
 
+/** The text of a message's top-level "id" value, read from the line itself (null when not found). */
+export function rawIdText(line: string): string | null {
+  let depth = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") depth--;
+    else if (c === '"') {
+      const end = stringEnd(line, i);
+      if (depth === 1 && JSON.parse(line.slice(i, end + 1)) === "id") {
+        const m = /^\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(line.slice(end + 1, end + 400));
+        if (m) return m[1];
+      }
+      i = end;
+    }
+  }
+  return null;
+}
+
+function stringEnd(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === '"') return i;
+  }
+  return text.length;
+}
+
 function tokenMatches(expected: string, given: unknown): boolean {
   if (typeof given !== "string" || expected === "") return false;
   const a = Buffer.from(expected);
@@ -163,13 +225,86 @@ function tokenMatches(expected: string, given: unknown): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * Writes to a file descriptor whole and in order. fs.writeSync, because under Wine node.exe's
+ * process.stdout throws EBADF on a Unix pipe; but a pipe may be nonblocking and full (EAGAIN)
+ * or take part of a write, so what does not go through is queued and retried until it has.
+ */
+export class FdWriter {
+  private queue: Buffer[] = [];
+  private waiting = false;
+  private broken = false;
+  private drainedWaiters: Array<() => void> = [];
+
+  constructor(private readonly fd: number) {}
+
+  write(text: string): void {
+    if (this.broken) return;
+    const data = Buffer.from(text);
+    if (this.waiting) {
+      this.queue.push(data);
+      return;
+    }
+    const done = this.tryWrite(data);
+    if (done < data.length) {
+      this.queue.push(data.subarray(done));
+      this.retryLater();
+    }
+  }
+
+  /** Resolves once everything written so far is out (or the reader is gone). */
+  drained(): Promise<void> {
+    return this.waiting ? new Promise((r) => this.drainedWaiters.push(r)) : Promise.resolve();
+  }
+
+  /** Bytes written, 0 when the pipe is full; a reader that is gone ends all writing. */
+  private tryWrite(data: Buffer): number {
+    try {
+      return writeSync(this.fd, data);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EAGAIN") return 0;
+      this.broken = true; // EPIPE and the like: the harness is gone, nobody will read the rest
+      this.queue = [];
+      return data.length;
+    }
+  }
+
+  private retryLater(): void {
+    this.waiting = true;
+    setTimeout(() => this.pump(), 1);
+  }
+
+  private pump(): void {
+    while (this.queue.length) {
+      const data = this.queue.length === 1 ? this.queue[0] : Buffer.concat(this.queue);
+      this.queue = [];
+      const done = this.tryWrite(data);
+      if (done < data.length) {
+        this.queue.unshift(data.subarray(done));
+        return this.retryLater();
+      }
+    }
+    this.waiting = false;
+    for (const r of this.drainedWaiters.splice(0)) r();
+  }
+}
+
+/** How long a session with requests still running may keep the agent after stdin ends. */
+const END_GRACE_MS = 2_000;
+
 /** Serves one harness over this process's stdin/stdout until stdin ends. */
 export function serveStdio(options: AgentOptions): Promise<void> {
-  // fs.writeSync: under Wine, node.exe's process.stdout throws EBADF on a Unix pipe.
-  const session = new AgentSession(options, (text) => writeSync(1, text), false);
+  const out = new FdWriter(1);
+  const session = new AgentSession(options, (text) => out.write(text), false);
   return new Promise((resolve) => {
     process.stdin.on("data", (chunk: Buffer) => session.splitter.push(chunk));
-    process.stdin.on("end", () => void session.close().then(resolve));
+    process.stdin.on("end", async () => {
+      // Answer what was asked before the end, then leave.
+      await Promise.race([session.idle(), new Promise((r) => setTimeout(r, END_GRACE_MS).unref())]);
+      await session.close();
+      await out.drained();
+      resolve();
+    });
   });
 }
 
@@ -180,33 +315,137 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+/** What one TCP client may cost the agent before it has proved it holds the token, and after. */
+export interface TcpLimits {
+  /** A connection without a successful hello by then is closed. */
+  helloTimeoutMs: number;
+  /** A greeted connection with nothing received and nothing running for this long is closed. */
+  idleTimeoutMs: number;
+  /** Connections open at once; more are refused by the listener. */
+  maxConnections: number;
+  /** Connections waiting for their hello at once; a newer one closes the oldest. */
+  maxUngreeted: number;
+  /** Bytes a connection may send before its hello has succeeded. */
+  preHelloBytes: number;
+  /** Answers queued for a client that does not read them; beyond this the connection is closed. */
+  maxQueuedBytes: number;
+}
+
+export const TCP_LIMITS: TcpLimits = {
+  helloTimeoutMs: 10_000,
+  idleTimeoutMs: 30 * 60_000,
+  maxConnections: 64,
+  maxUngreeted: 16,
+  preHelloBytes: 64 * 1024,
+  maxQueuedBytes: 64 * 1024 * 1024,
+};
+
+/** True for addresses that never leave the machine: 127.0.0.0/8, ::1 (also IPv4-mapped), localhost. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  if (h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
+  const v4 = h.replace(/^::ffff:/, "");
+  return net.isIPv4(v4) && v4.startsWith("127.");
+}
+
+/** --listen's value: HOST:PORT, [IPv6]:PORT, or a bare PORT / :PORT, which listen on loopback (127.0.0.1). */
+export function parseListen(text: string): { host: string; port: number } {
+  const bad = () => new UsageError(`--listen wants HOST:PORT, [IPv6]:PORT or PORT, not "${text}"`);
+  const t = text.trim();
+  const i = t.lastIndexOf(":");
+  let host = i < 0 ? "" : t.slice(0, i);
+  const portText = i < 0 ? t : t.slice(i + 1);
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw bad();
+  if (host.startsWith("[") || host.endsWith("]")) {
+    if (!/^\[[^\]]+\]$/.test(host)) throw bad();
+    host = host.slice(1, -1);
+  } else if (host.includes(":")) {
+    throw bad(); // an IPv6 address goes in brackets, or its last group reads as the port
+  }
+  return { host: host === "" ? "127.0.0.1" : host, port: Number(portText) };
+}
+
+/** Writes the ready file readable by its owner only, whole at once (a reader never sees half of it). */
+function writeReadyFile(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text, { mode: 0o600 });
+  renameSync(temp, file);
+}
+
 /** Serves harnesses over TCP, one session per connection; a dropped connection ends only that session. */
-export function serveTcp(options: AgentOptions, host: string, port: number, readyFile?: string): Promise<Listening> {
+export function serveTcp(options: AgentOptions, host: string, port: number, readyFile?: string, limits: Partial<TcpLimits> = {}): Promise<Listening> {
+  if (options.token === "") throw new UsageError("--token must not be empty: no client could ever log in");
+  const lim = { ...TCP_LIMITS, ...limits };
   const token = options.token ?? randomBytes(16).toString("hex");
   const opts = { ...options, token };
   const sessions = new Set<AgentSession>();
+  const ungreeted = new Set<net.Socket>();
+  const open = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
-    const session = new AgentSession({ ...opts }, (text) => void socket.write(text), true, () => socket.end());
+    let greeted = false;
+    const refuse = (message: string) => {
+      if (socket.destroyed) return;
+      socket.write(`{"id":null,"error":${JSON.stringify({ code: "unauthorized", message })}}\n`, () => socket.destroy());
+      setTimeout(() => socket.destroy(), 1_000).unref();
+    };
+    const session = new AgentSession(
+      { ...opts },
+      (text) => {
+        socket.write(text);
+        if (socket.writableLength > lim.maxQueuedBytes) socket.destroy(); // a client that never reads
+      },
+      true,
+      () => socket.end(),
+      () => {
+        greeted = true;
+        ungreeted.delete(socket);
+        clearTimeout(helloTimer);
+      },
+    );
     sessions.add(session);
-    socket.on("data", (chunk) => session.splitter.push(chunk));
+    open.add(socket);
+    ungreeted.add(socket);
+    if (ungreeted.size > lim.maxUngreeted) {
+      const oldest = ungreeted.values().next().value as net.Socket;
+      ungreeted.delete(oldest);
+      oldest.destroy();
+    }
+    const helloTimer = setTimeout(() => refuse(`no successful hello within ${lim.helloTimeoutMs} ms`), lim.helloTimeoutMs);
+    const idleTimer = setTimeout(function idle() {
+      if (session.busy) idleTimer.refresh();
+      else socket.destroy();
+    }, lim.idleTimeoutMs);
+    let before = 0;
+    socket.on("data", (chunk) => {
+      idleTimer.refresh();
+      if (!greeted && (before += chunk.length) > lim.preHelloBytes) return refuse(`more than ${lim.preHelloBytes} bytes before a successful hello`);
+      session.splitter.push(chunk);
+    });
     socket.on("error", () => undefined); // a reset connection is the client's business
     socket.on("close", () => {
+      clearTimeout(helloTimer);
+      clearTimeout(idleTimer);
+      ungreeted.delete(socket);
+      open.delete(socket);
       sessions.delete(session);
       void session.close();
     });
   });
+  server.maxConnections = lim.maxConnections;
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
       const addr = server.address() as net.AddressInfo;
       const ready = { host: addr.address, port: addr.port, token };
-      if (readyFile) writeFileSync(readyFile, JSON.stringify(ready));
+      if (readyFile) writeReadyFile(readyFile, JSON.stringify(ready));
       resolve({
         ...ready,
         close: async () => {
+          const closed = new Promise<void>((r) => server.close(() => r()));
           for (const s of sessions) await s.close();
-          await new Promise<void>((r) => server.close(() => r()));
+          for (const s of open) s.destroy();
+          await closed;
         },
       });
     });

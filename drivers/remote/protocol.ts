@@ -8,6 +8,11 @@ export const PROTOCOL_NAME = "joinleaf-driver";
 export const PROTOCOL_VERSION = 1;
 /** Longest line either side accepts, in bytes (without the newline). */
 export const MAX_MESSAGE_BYTES = 1 << 20;
+/**
+ * Largest callee buffer (lpCalleeData.len) one joinLeaf may ask the agent to allocate, in bytes:
+ * its hex in a calleeBuffer answer stays under half the line limit. Larger is invalid-params.
+ */
+export const MAX_CALLEE_BYTES = 256 * 1024;
 
 /** Each contract method and the names of its parameters, in call order. */
 export const METHODS = {
@@ -121,23 +126,31 @@ export class LineSplitter {
       if (!this.discarding) {
         this.parts.push(piece);
         this.size += piece.length;
-        if (this.size > this.limit) {
-          this.parts = [];
-          this.size = 0;
-          this.discarding = true;
-          this.onOversize();
-        }
+        // One byte over is still a line when that byte turns out to be the tolerated \r.
+        if (this.size > this.limit + 1) this.oversize();
       }
       if (nl === -1) return;
       if (!this.discarding) {
-        const line = Buffer.concat(this.parts).toString("utf8").replace(/\r$/, "");
-        if (line.trim() !== "") this.onLine(line);
+        const bytes = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+        const cr = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d;
+        if (bytes.length - (cr ? 1 : 0) > this.limit) this.oversize();
+        else {
+          const line = bytes.toString("utf8", 0, bytes.length - (cr ? 1 : 0));
+          if (line.trim() !== "") this.onLine(line);
+        }
       }
       this.parts = [];
       this.size = 0;
       this.discarding = false;
       start = nl + 1;
     }
+  }
+
+  private oversize(): void {
+    this.parts = [];
+    this.size = 0;
+    this.discarding = true;
+    this.onOversize();
   }
 }
 

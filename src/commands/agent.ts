@@ -1,6 +1,6 @@
 // `joinleaf agent`: host a local driver behind the driver protocol.
 import type { Command } from "commander";
-import { serveStdio, serveTcp } from "../agent";
+import { isLoopback, parseListen, serveStdio, serveTcp } from "../agent";
 import { knownDrivers } from "../../drivers/index";
 import { findVariant, unknownVariantMessage } from "../../drivers/simulator/variants";
 import { addDriverFlags, checkEdition, driverOptionsFrom } from "../conformance";
@@ -10,7 +10,7 @@ export function define(cmd: Command): void {
   cmd
     .option("--driver <name>", "the driver to host", "simulator")
     .option("--edition <e>", "current or legacy, for modelled drivers", "current")
-    .option("--listen <host:port>", "serve TCP instead of stdio (port 0: any free port); loopback unless you say otherwise")
+    .option("--listen <host:port>", "serve TCP instead of stdio (port 0: any free port; [::1]:PORT for IPv6); a bare PORT listens on 127.0.0.1")
     .option("--token <token>", "the token TCP clients must present in hello (default: a random one, printed)")
     .option("--ready-file <path>", 'with --listen: write {"host","port","token"} there once listening');
   addDriverFlags(cmd, ["--provider", "--provider-traits", "--variant"]);
@@ -36,12 +36,9 @@ export async function run(values: Options): Promise<number> {
     await serveStdio({ driver, edition, driverOptions });
     return 0;
   }
-  const i = values.listen.lastIndexOf(":");
-  const host = values.listen.slice(0, i);
-  const port = Number(values.listen.slice(i + 1));
-  if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--listen wants HOST:PORT, not "${values.listen}"`);
+  const { host, port } = parseListen(values.listen);
   const served = await serveTcp({ driver, edition, token: values.token, driverOptions }, host, port, values.readyFile);
-  const loopback = /^(127\.|::1$|localhost$)/.test(host);
+  const loopback = isLoopback(host);
   // stderr, not stdout: under Wine stdout may be a pipe node.exe cannot write to.
   process.stderr.write(
     `agent: driver ${driver} listening on ${served.host}:${served.port}${loopback ? "" : " (NOT loopback: reachable from other hosts)"}\n` +
