@@ -257,6 +257,9 @@ export class JoinLeafWorld extends World<RunParameters> {
     if (!blocking) return call;
     let settled = false;
     const watched = call.finally(() => (settled = true));
+    // When an advance fails first (the agent died), nobody awaits `watched`: an unhandled rejection
+    // would surface as an uncaught exception inside the next scenario.
+    watched.catch(() => undefined);
     const virtual = this.testbed.capabilities.has("virtual-clock");
     const step = virtual ? 100 : 50;
     const budget = virtual ? 120_000 : 60_000;

@@ -1,13 +1,16 @@
 // The driver protocol from both ends: the agent never falls over on bad input, and the remote
 // driver turns a hung or dead agent into TIMEOUT or CRASH and starts afresh.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { AgentSession, serveTcp } from "../src/agent";
 import { closeAllConnections, connectRemote, DriverFaultError } from "../drivers/remote/remote-driver";
 import { MAX_MESSAGE_BYTES } from "../drivers/remote/protocol";
+import { readRun } from "../src/results";
 
 const HELLO = JSON.stringify({ id: 1, method: "hello", params: { protocol: "joinleaf-driver", versions: [1] } });
 
@@ -137,4 +140,71 @@ test("an agent that never greets is given up on once for the run, not once per s
   await assert.rejects(connectRemote(options, "current"), /not tried again in this run/);
   assert.ok(Date.now() - started < 200, "the second scenario fails at once");
   closeAllConnections();
+});
+
+const crashOnce = path.join(__dirname, "agents", "crash-once-agent.js");
+
+test("after a crash, scenarios that ask for a driver at the same time share one replacement agent", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "joinleaf-crash-"));
+  try {
+    const starts = path.join(dir, "starts");
+    const agent = `CRASH_MARKER="${path.join(dir, "marker")}" STARTS_FILE="${starts}" "${process.execPath}" "${crashOnce}"`;
+    const first = await connectRemote({ agent }, "current");
+    writeFileSync(path.join(dir, "marker"), "no crash wanted here");
+    await new Promise((r) => setTimeout(r, 10));
+    // The agent dies; then two callers want a driver before either has one.
+    process.kill(Number(readFileSync(starts, "utf8").trim()), "SIGKILL");
+    await assert.rejects(first.openSockets(), /CRASH/);
+    const [a, b] = await Promise.all([connectRemote({ agent }, "current"), connectRemote({ agent }, "current")]);
+    assert.equal(readFileSync(starts, "utf8").trim().split("\n").length, 2, "one agent at start, one replacement");
+    assert.deepEqual([await a.openSockets(), await b.openSockets()], [[], []]);
+  } finally {
+    closeAllConnections();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a crash in the middle of a blocking join costs that scenario only (repeated runs)", { timeout: 240_000 }, async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "joinleaf-crash-"));
+  try {
+    for (let round = 1; round <= 4; round++) {
+      const marker = path.join(dir, `marker-${round}`);
+      const starts = path.join(dir, `starts-${round}`);
+      const agent = `CRASH_MARKER="${marker}" STARTS_FILE="${starts}" "${process.execPath}" "${crashOnce}"`;
+      const r = spawnSync(
+        process.execPath,
+        [path.join(__dirname, "..", "bin", "joinleaf.js"), "conformance", "--driver", "remote", "--agent", agent, "--tags", "@req:JL-094 or @req:JL-096", "--run", `crash-${round}`, "--quiet"],
+        { encoding: "utf8", env: { ...process.env, JOINLEAF_REPORTS: dir }, timeout: 120_000 },
+      );
+      assert.ok(existsSync(marker), `round ${round}: the agent crashed (${r.stderr})`);
+      const { scenarios } = readRun(path.join(dir, `crash-${round}`));
+      const statuses = scenarios.map((s) => `${s.name}: ${s.status}`);
+      assert.equal(scenarios.filter((s) => s.status === "CRASH").length, 1, `round ${round}: ${statuses.join("; ")}`);
+      assert.ok(scenarios.length >= 3 && scenarios.every((s) => s.status === "CRASH" || s.status === "PASS"), `round ${round}: ${statuses.join("; ")}`);
+      assert.equal(readFileSync(starts, "utf8").trim().split("\n").length, 2, `round ${round}: one replacement agent`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--launch keeps the token's files in a folder only its owner can read, and removes it when the run ends", { timeout: 60_000 }, async () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "joinleaf-launch-"));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = tmp; // os.tmpdir() follows it: this test's agent folder lands here
+  try {
+    const launch = `"${process.execPath}" "${path.join(__dirname, "..", "bin", "joinleaf.js")}" agent --listen 127.0.0.1:0 --ready-file "{readyFile}"`;
+    const driver = await connectRemote({ launch }, "current");
+    const [folder] = readdirSync(tmp).filter((f) => f.startsWith("joinleaf-agent-"));
+    assert.ok(folder, "the agent's folder is in the temp folder");
+    assert.equal(statSync(path.join(tmp, folder)).mode & 0o777, 0o700);
+    assert.equal(statSync(path.join(tmp, folder, "agent.log")).mode & 0o777, 0o600);
+    assert.deepEqual(await driver.openSockets(), []);
+    closeAllConnections();
+    assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith("joinleaf-agent-")), [], "nothing is left behind");
+  } finally {
+    process.env.TMPDIR = saved;
+    if (saved === undefined) delete process.env.TMPDIR;
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

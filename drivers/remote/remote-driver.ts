@@ -4,7 +4,7 @@
 // ("reset"). A call that does not answer in time ends the scenario as TIMEOUT, an agent that
 // exits or drops the connection ends it as CRASH; the next scenario starts a fresh agent.
 import { ChildProcess, spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -56,6 +56,7 @@ class Connection {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; method: string }>();
   private stderrTail = "";
   private closing = false;
+  private readonly closers: Array<() => void> = [];
 
   private constructor(
     private readonly send: (text: string) => void,
@@ -72,17 +73,27 @@ class Connection {
       const [host, port] = splitHostPort(o.connect);
       conn = await Connection.overTcp(host, port, callTimeoutMs, () => undefined, startTimeoutMs);
     } else if (o.launch) {
-      const base = path.join(os.tmpdir(), `joinleaf-agent-${process.pid}-${Date.now()}`);
-      const readyFile = `${base}.json`;
+      // A folder only we can read: the ready file and the agent's log both hold the token.
+      const dir = mkdtempSync(path.join(os.tmpdir(), "joinleaf-agent-"));
+      const readyFile = path.join(dir, "ready.json");
       // Output goes to a file: Windows Node under Wine cannot write to a pipe (EBADF).
-      const logFile = `${base}.log`;
-      const log = openSync(logFile, "w");
+      const logFile = path.join(dir, "agent.log");
+      const log = openSync(logFile, "w", 0o600);
       const child = spawn(o.launch.replaceAll("{readyFile}", readyFile), { shell: true, stdio: ["ignore", log, log], detached: true });
       closeSync(log);
-      const ready = await waitForReadyFile(readyFile, child, startTimeoutMs, logFile);
-      o = { ...o, token: ready.token };
-      conn = await Connection.overTcp(ready.host, ready.port, callTimeoutMs, () => killTree(child), startTimeoutMs);
+      const removeDir = () => rmSync(dir, { recursive: true, force: true });
+      try {
+        const ready = await waitForReadyFile(readyFile, child, startTimeoutMs, logFile);
+        o = { ...o, token: ready.token };
+        conn = await Connection.overTcp(ready.host, ready.port, callTimeoutMs, () => killTree(child), startTimeoutMs);
+      } catch (e) {
+        killTree(child);
+        removeDir();
+        throw e;
+      }
       conn.watch(child, logFile);
+      child.once("exit", removeDir); // registered after watch's handler, which reads the log's last words
+      conn.onClose(removeDir);
     } else {
       const child = startAgent(o.agent ?? defaultAgentCommand());
       conn = new Connection((t) => void child.stdin?.write(t), () => killTree(child), callTimeoutMs);
@@ -192,6 +203,12 @@ class Connection {
   close(): void {
     this.closing = true;
     this.die("CRASH", "closed");
+    for (const f of this.closers.splice(0)) f();
+  }
+
+  /** Runs `f` when the harness closes this connection (the end of a run). */
+  onClose(f: () => void): void {
+    this.closers.push(f);
   }
 }
 
@@ -269,20 +286,40 @@ async function waitForReadyFile(file: string, child: ChildProcess, timeoutMs: nu
 // ---------------------------------------------------------------- one connection per run
 
 const connections = new Map<string, Connection>();
+/** Agents being started: whoever asks meanwhile waits for the same one (one crash, one replacement). */
+const opening = new Map<string, Promise<Connection>>();
 /** Agents that could not be started or greeted: the rest of the run fails at once, not once per scenario. */
 const failedStarts = new Map<string, Error>();
+/** Bumped by closeAllConnections: an agent that finishes starting after it is stopped at once. */
+let generation = 0;
 
-async function connectionFor(o: RemoteOptions): Promise<Connection> {
+function connectionFor(o: RemoteOptions): Promise<Connection> {
   const key = JSON.stringify(o);
   const live = connections.get(key);
-  if (live && !live.fault) return live;
+  if (live && !live.fault) return Promise.resolve(live);
   const failed = failedStarts.get(key);
-  if (failed) throw failed;
+  if (failed) return Promise.reject(failed);
+  let started = opening.get(key);
+  if (!started) {
+    started = openConnection(key, o, generation);
+    opening.set(key, started);
+    const forget = () => opening.delete(key);
+    started.then(forget, forget);
+  }
+  return started;
+}
+
+async function openConnection(key: string, o: RemoteOptions, born: number): Promise<Connection> {
   try {
     const fresh = await Connection.open(o);
+    if (born !== generation) {
+      fresh.close();
+      throw new DriverFaultError({ status: "CRASH", reason: "the run ended while the agent was starting" });
+    }
     connections.set(key, fresh);
     return fresh;
   } catch (e) {
+    if (born !== generation) throw e;
     const fault = e instanceof DriverFaultError ? e.fault : { status: "CRASH" as const, reason: (e as Error).message };
     const remembered = new DriverFaultError({ ...fault, reason: `${fault.reason} (the agent could not be started; not tried again in this run)` });
     failedStarts.set(key, remembered);
@@ -292,8 +329,10 @@ async function connectionFor(o: RemoteOptions): Promise<Connection> {
 
 /** Stops every agent this process started (end of a run). */
 export function closeAllConnections(): void {
+  generation++;
   for (const c of connections.values()) c.close();
   connections.clear();
+  opening.clear();
   failedStarts.clear();
 }
 
