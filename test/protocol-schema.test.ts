@@ -29,7 +29,8 @@ import type {
   WsaBufIn,
 } from "../drivers/driver";
 import { DRIVER_CAPABILITIES } from "../drivers/capabilities";
-import { ErrorCode, HelloParams, HelloResult, LineSplitter, METHODS, OPTIONAL_PARAMS, ResetParams } from "../drivers/remote/protocol";
+import { ErrorCode, HelloParams, HelloResult, LineSplitter, MAX_CALLEE_BYTES, METHODS, OPTIONAL_PARAMS, ResetParams } from "../drivers/remote/protocol";
+import { AgentSession } from "../src/agent";
 import { encodeSockAddr, inet } from "../drivers/sockaddr";
 import { fdMask } from "../drivers/winsock";
 
@@ -564,4 +565,86 @@ const SAMPLE_CALLS = (s: number): Record<string, Record<string, unknown>> => ({
   injectFault: { host: "local", fault: "no-buffers", on: true },
   advance: { ms: 10 },
   cleanup: { host: "other" },
+});
+
+// ------------------------------------------------------------------ the agent refuses what the schema refuses
+
+/** A small instance that fits `s` (checked by the caller), built from the schema alone. */
+function sample(s: Schema): Json {
+  if (typeof s.$ref === "string") return sample(resolve(s.$ref));
+  if ("const" in s) return s.const as Json;
+  if (Array.isArray(s.enum)) return s.enum[0] as Json;
+  const branches = (s.oneOf ?? s.anyOf) as Schema[] | undefined;
+  if (branches) return branches.map(sample).find((v) => validate(s, v).length === 0) ?? sample(branches[0]);
+  switch (s.type) {
+    case "object": {
+      const props = (s.properties ?? {}) as Record<string, Schema>;
+      return Object.fromEntries(((s.required ?? []) as string[]).map((k) => [k, sample(props[k])]));
+    }
+    case "array":
+      return Array.from({ length: Number(s.minItems ?? 0) }, () => sample(s.items as Schema));
+    case "integer":
+    case "number":
+      return Number(s.minimum ?? 0);
+    case "string":
+      return ["", "a", "127.0.0.1", "{00000000-0000-0000-0000-000000000000}"].find((v) => validate(s, v).length === 0) ?? "";
+    case "boolean":
+      return false;
+    default:
+      return null;
+  }
+}
+
+const WRONG_VALUES: Json[] = ["soon", 1.5, -1, 2 ** 60, true, null, [], {}, "zz"];
+
+/** Copies of `params` with one thing wrong: a value of another type or range, a key missing, a key too many. */
+function* mutations(params: { [k: string]: Json }, at: string[] = []): Generator<{ params: Json; what: string }> {
+  const set = (value: Json | undefined, path: string[]): Json => {
+    const copy = structuredClone(params);
+    let o = copy as { [k: string]: Json };
+    for (const k of path.slice(0, -1)) o = o[k] as { [k: string]: Json };
+    if (value === undefined) delete o[path[path.length - 1]];
+    else o[path[path.length - 1]] = value;
+    return copy;
+  };
+  const walk = function* (node: { [k: string]: Json }, path: string[]): Generator<{ params: Json; what: string }> {
+    yield { params: set("x", [...path, "bogus"]), what: `${[...path, "bogus"].join(".")} added` };
+    for (const [k, v] of Object.entries(node)) {
+      yield { params: set(undefined, [...path, k]), what: `${[...path, k].join(".")} left out` };
+      for (const w of WRONG_VALUES) yield { params: set(w, [...path, k]), what: `${[...path, k].join(".")} = ${JSON.stringify(w)}` };
+      if (v !== null && typeof v === "object" && !Array.isArray(v) && path.length < 2) yield* walk(v, [...path, k]);
+    }
+  };
+  yield* walk(params, at);
+}
+
+test("every schema-invalid request made from the schema is refused, never carried out (advance {ms: \"soon\"} among them)", async () => {
+  const out: Array<{ id: number; result?: unknown; error?: { code: string } }> = [];
+  const s = new AgentSession({ driver: "simulator", edition: "current" }, (t) => out.push(JSON.parse(t)), false);
+  await s.handle(JSON.stringify({ id: 0, method: "hello", params: HELLO }));
+  await s.handle(JSON.stringify({ id: 1, method: "advance", params: { ms: "soon" } }));
+  assert.equal(out[1].error?.code, "invalid-params", "advance {ms: \"soon\"}");
+  let id = 10;
+  const refused: string[] = [];
+  const accepted: string[] = [];
+  for (const method of [...Object.keys(METHODS), "reset"]) {
+    const def = defs[`${method[0].toUpperCase()}${method.slice(1)}Request`];
+    const valid = { id: 2, method, params: sample((def.properties as { [k: string]: Schema }).params) };
+    expectValid(def, valid, `the sample ${method} request`);
+    for (const m of mutations(valid.params as { [k: string]: Json })) {
+      const req = { id: ++id, method, params: m.params };
+      if (validate(def, req as Json).length === 0) continue; // that change happens to be allowed
+      await s.handle(JSON.stringify(req));
+      const answer = out[out.length - 1];
+      assert.equal(answer.id, id);
+      (answer.error?.code === "invalid-params" ? refused : accepted).push(`${method}: ${m.what} -> ${JSON.stringify(answer).slice(0, 120)}`);
+    }
+  }
+  assert.deepEqual(accepted, [], `${accepted.length} schema-invalid requests were not refused as invalid-params`);
+  assert.ok(refused.length > 500, `only ${refused.length} invalid requests were made`);
+  await s.close();
+});
+
+test("the callee buffer limit in the schema is the protocol's MAX_CALLEE_BYTES", () => {
+  assert.equal(((defs.CalleeRequest.properties as { [k: string]: Schema }).len).maximum, MAX_CALLEE_BYTES);
 });
