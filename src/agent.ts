@@ -51,6 +51,7 @@ export class AgentSession {
   private whenIdle: Array<() => void> = [];
   /** Bytes of callee buffer the current driver was asked to allocate. */
   private calleeBytes = 0;
+  private readonly running = new Set<() => void>();
 
   constructor(
     private readonly options: AgentOptions,
@@ -134,7 +135,19 @@ export class AgentSession {
     if (method === "joinLeaf") this.reserveCallee(params.args as { lpCalleeData?: { len?: number } | null });
     const names = METHODS[method as MethodName] as readonly string[];
     const driver = await this.ensureDriver();
-    return (driver[method as MethodName] as (...a: unknown[]) => Promise<unknown>).apply(driver, names.map((n) => params[n]));
+    const call = (driver[method as MethodName] as (...a: unknown[]) => Promise<unknown>).apply(driver, names.map((n) => params[n]));
+    // A call still blocked when its driver is thrown away is answered then, not never.
+    return new Promise((resolve, reject) => {
+      const abandon = () => reject(new ProtocolError("driver-error", `"${method}" was still running when reset or the end of the session discarded its driver`));
+      this.running.add(abandon);
+      call.then(resolve, reject).finally(() => this.running.delete(abandon));
+    });
+  }
+
+  /** Answers every call still running on the current driver, which is about to go. */
+  private abandonRunning(): void {
+    for (const abandon of this.running) abandon();
+    this.running.clear();
   }
 
   /** Every callee buffer is allocated by the driver; one session may not hold more than the budget. */
@@ -164,6 +177,7 @@ export class AgentSession {
 
   private async reset(edition: unknown): Promise<null> {
     if (edition) this.options.edition = edition as Edition;
+    this.abandonRunning();
     await this.driver?.dispose();
     this.driver = null;
     this.calleeBytes = 0;
@@ -183,6 +197,7 @@ export class AgentSession {
   }
 
   async close(): Promise<void> {
+    this.abandonRunning();
     this.closed = true;
     await this.driver?.dispose().catch(() => undefined);
     this.driver = null;

@@ -223,3 +223,49 @@ test("--listen: a bare port or no host is loopback, [::1]:0 works, an empty --to
   assert.match(r.stderr.split("\n")[0], /^joinleaf: --token must not be empty/);
   assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
 });
+
+/** A greeted in-process session with a plain (not c_root) socket bound and listening; answers by id. */
+async function listeningPlainSocket() {
+  const answers = new Map<number, { result?: unknown; error?: { code: string; message: string } }>();
+  const s = new AgentSession({ driver: "simulator", edition: "current" }, (t) => {
+    const m = JSON.parse(t);
+    answers.set(m.id, m);
+  }, false);
+  const call = async (id: number, method: string, params: unknown = {}) => {
+    await s.handle(line(id, method, params).trim());
+    return answers.get(id) as { result?: { ok?: boolean; value?: unknown } & Record<string, unknown>; error?: { code: string; message: string } };
+  };
+  await call(1, "hello", HELLO);
+  const protocols = (await call(2, "protocols")).result as unknown as Array<{ id: string; rootInitiatedJoins: boolean }>;
+  await call(3, "startup", { host: "local" });
+  const sock = (await call(4, "socket", { options: { host: "local", protocol: protocols.find((p) => p.rootInitiatedJoins)!.id, flags: 0 } })).result!.value as number;
+  const address = (await call(5, "hostAddress", { host: "local" })).result as unknown as string;
+  const name = "02001b58" + Buffer.from(address.split(".").map(Number)).toString("hex") + "0".repeat(16);
+  assert.equal((await call(6, "bind", { s: sock, name, namelen: 16 })).result?.ok, true);
+  assert.equal((await call(7, "listen", { s: sock, backlog: 5 })).result?.ok, true);
+  return { s, sock, answers, call };
+}
+
+test("a blocking accept on a listening socket that is not a root is answered when reset discards it (13.9)", async () => {
+  const { s, sock, answers, call } = await listeningPlainSocket();
+  void s.handle(line(8, "accept", { s: sock }).trim());
+  await call(9, "advance", { ms: 1000 });
+  assert.equal(answers.has(8), false, "nobody connects, so accept blocks");
+  await call(10, "reset", { edition: "current" });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(answers.get(8)?.error?.code, "driver-error", JSON.stringify(answers.get(8)));
+  await s.close();
+});
+
+// Needs the simulator: closing a socket must end the blocking accept on it with a Winsock error
+// (drivers/simulator is the "model" workstream's; see the report). Left as todo until it does.
+test("closesocket ends a blocking accept on a listening socket that is not a root (13.9)", { todo: "the simulator leaves the accept blocked after closesocket" }, async () => {
+  const { s, sock, answers, call } = await listeningPlainSocket();
+  void s.handle(line(8, "accept", { s: sock }).trim());
+  await call(9, "advance", { ms: 100 });
+  await call(10, "closesocket", { s: sock });
+  await call(11, "advance", { ms: 100 });
+  const answer = answers.get(8);
+  await s.close();
+  assert.equal((answer?.result as { ok?: boolean } | undefined)?.ok, false, `accept after closesocket: ${JSON.stringify(answer)}`);
+});
