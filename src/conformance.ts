@@ -44,6 +44,7 @@ export const DRIVER_FLAG_OPTIONS: readonly DriverFlag[] = [
   { flags: "--provider-traits <json>", key: "providerTraits", for: ["native", "wine"], check: traits, help: 'what WSAPROTOCOL_INFO cannot tell, as JSON: {"maxConnectData":64,"rootInitiatedJoins":true,...}' },
   { flags: "--variant <id>", key: "variant", for: ["simulator"], check: (v) => (findVariant(v) ? undefined : unknownVariantMessage(v)), help: "a named simulator variant (joinleaf variants lists them); reports/simulator-<id>[-legacy]/" },
   { flags: "--wine <path>", key: "wine", for: ["wine"], help: "the Wine loader to run under, e.g. a Wine build of your own (also JOINLEAF_WINE or WINELOADER); it gets a prefix of its own: npm run setup:wine -- --wine PATH" },
+  { flags: "--parallel <n>", key: "parallel", for: ["simulator", "remote", "native", "wine"], check: (v, flag) => (/^[1-9]\d*$/.test(v) ? undefined : `${flag} wants a number of worker processes, not "${v}"`), help: "run the scenarios in N worker processes (one agent each); the reports are a serial run's" },
 ];
 
 export interface DriverFlag {

@@ -77,6 +77,8 @@ function profile(o) {
     },
     tags,
     strict: true,
+    // Cucumber's worker processes; each has its own driver (a remote driver: its own agent).
+    parallel: Number((o.driverOptions || {}).parallel || 0),
     worldParameters: { driver: o.driver, edition, run, driverOptions: o.driverOptions || {} },
   };
 }

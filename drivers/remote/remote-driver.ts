@@ -327,6 +327,9 @@ async function openConnection(key: string, o: RemoteOptions, born: number): Prom
   }
 }
 
+// A Cucumber worker process ends without a run's cleanup: its agents must not outlive it.
+process.once("exit", () => closeAllConnections());
+
 /** Stops every agent this process started (end of a run). */
 export function closeAllConnections(): void {
   generation++;
