@@ -58,7 +58,7 @@ export class AgentSession {
     private readonly write: (text: string) => void,
     private readonly requireToken: boolean,
     private readonly hangUp: () => void = () => undefined,
-    private readonly onGreeted: () => void = () => undefined,
+    private readonly onTrusted: () => void = () => undefined,
   ) {}
 
   readonly splitter = new LineSplitter(
@@ -161,10 +161,11 @@ export class AgentSession {
 
   private async hello(p: HelloParams): Promise<HelloResult> {
     if (this.requireToken && !tokenMatches(this.options.token ?? "", p.token)) throw new ProtocolError("unauthorized", "wrong or missing token");
+    // The client holds the token: the limits on strangers no longer apply, however long the driver takes to start.
+    this.onTrusted();
     if (!p.versions.includes(PROTOCOL_VERSION)) throw new ProtocolError("version-mismatch", `this agent speaks version ${PROTOCOL_VERSION} only`);
     const driver = await this.ensureDriver();
     this.greetedFlag = true;
-    this.onGreeted();
     return {
       protocol: PROTOCOL_NAME,
       version: PROTOCOL_VERSION,
@@ -330,7 +331,7 @@ export interface Listening {
 
 /** What one TCP client may cost the agent before it has proved it holds the token, and after. */
 export interface TcpLimits {
-  /** A connection without a successful hello by then is closed. */
+  /** A connection that has not presented the token in a hello by then is closed. */
   helloTimeoutMs: number;
   /** A greeted connection with nothing received and nothing running for this long is closed. */
   idleTimeoutMs: number;
@@ -396,7 +397,7 @@ export function serveTcp(options: AgentOptions, host: string, port: number, read
   const open = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
-    let greeted = false;
+    let trusted = false;
     const refuse = (message: string) => {
       if (socket.destroyed) return;
       socket.write(`{"id":null,"error":${JSON.stringify({ code: "unauthorized", message })}}\n`, () => socket.destroy());
@@ -411,7 +412,7 @@ export function serveTcp(options: AgentOptions, host: string, port: number, read
       true,
       () => socket.end(),
       () => {
-        greeted = true;
+        trusted = true;
         ungreeted.delete(socket);
         clearTimeout(helloTimer);
       },
@@ -432,7 +433,7 @@ export function serveTcp(options: AgentOptions, host: string, port: number, read
     let before = 0;
     socket.on("data", (chunk) => {
       idleTimer.refresh();
-      if (!greeted && (before += chunk.length) > lim.preHelloBytes) return refuse(`more than ${lim.preHelloBytes} bytes before a successful hello`);
+      if (!trusted && (before += chunk.length) > lim.preHelloBytes) return refuse(`more than ${lim.preHelloBytes} bytes before a successful hello`);
       session.splitter.push(chunk);
     });
     socket.on("error", () => undefined); // a reset connection is the client's business
