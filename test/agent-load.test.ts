@@ -257,9 +257,8 @@ test("a blocking accept on a listening socket that is not a root is answered whe
   await s.close();
 });
 
-// Needs the simulator: closing a socket must end the blocking accept on it with a Winsock error
-// (drivers/simulator is the "model" workstream's; see the report). Left as todo until it does.
-test("closesocket ends a blocking accept on a listening socket that is not a root (13.9)", { todo: "the simulator leaves the accept blocked after closesocket" }, async () => {
+// Closing a listening socket ends a blocking accept on it with a Winsock error, root or not.
+test("closesocket ends a blocking accept on a listening socket that is not a root (13.9)", async () => {
   const { s, sock, answers, call } = await listeningPlainSocket();
   void s.handle(line(8, "accept", { s: sock }).trim());
   await call(9, "advance", { ms: 100 });

@@ -485,8 +485,9 @@ export abstract class JoinModel extends SocketModel {
         if (lf?.kind === "socket") this.clock.schedule(this.latency, () => this.signal(lf.socket, "FD_CLOSE", this.choices.fdCloseError));
         leaf.far = null;
       }
-      if (sock.acceptWaiters.length) sock.acceptWaiters.splice(0).forEach((wake) => wake());
     }
+    // Any listening socket, root or not: a blocking accept on it returns (WSAENOTSOCK) once it is closed.
+    if (sock.acceptWaiters?.length) sock.acceptWaiters.splice(0).forEach((wake) => wake());
   }
 
   /** Abandons a pending join without an FD_CONNECT: the far side sees the request withdrawn. */
