@@ -303,8 +303,12 @@ export interface TestbedCalls {
   /** A remote leaf asks the listening root at `root` to admit it, carrying optional caller data. */
   peerRequestJoin(name: string, root: Hex, callerData: Hex | null): Promise<void>;
   injectFault(host: string, fault: Fault, on: boolean): Promise<void>;
-  /** Lets `ms` of (virtual or real) time pass, delivering whatever falls due. */
-  advance(ms: number): Promise<void>;
+  /**
+   * Lets `ms` of (virtual or real) time pass, delivering whatever falls due. `onlyWhileWaiting`:
+   * the harness is waiting for a blocking call; let time pass only if some call is still waiting
+   * for it (through an agent, an answer may be in transit when the harness asks).
+   */
+  advance(ms: number, onlyWhileWaiting?: boolean): Promise<void>;
 }
 
 /**

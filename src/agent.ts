@@ -132,6 +132,12 @@ export class AgentSession {
       return done;
     }
     await this.barrier;
+    // The harness lets time pass while a blocking call waits; a call that can finish at once must
+    // finish first, and when none is still waiting, no time passes (it was answered in transit).
+    if (method === "advance" && params.onlyWhileWaiting) {
+      await new Promise((r) => setImmediate(r));
+      if (this.running.size === 0) return null;
+    }
     if (method === "joinLeaf") this.reserveCallee(params.args as { lpCalleeData?: { len?: number } | null });
     const names = METHODS[method as MethodName] as readonly string[];
     const driver = await this.ensureDriver();

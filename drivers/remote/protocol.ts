@@ -48,14 +48,14 @@ export const METHODS = {
   peerSend: ["name", "data", "sideChat"],
   peerRequestJoin: ["name", "root", "callerData"],
   injectFault: ["host", "fault", "on"],
-  advance: ["ms"],
+  advance: ["ms", "onlyWhileWaiting"],
   openSockets: [],
   dispose: [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type MethodName = keyof typeof METHODS;
 /** Parameters that may be left out (they are optional in the contract). */
-export const OPTIONAL_PARAMS: ReadonlySet<string> = new Set(["startup.options", "peerSend.sideChat"]);
+export const OPTIONAL_PARAMS: ReadonlySet<string> = new Set(["startup.options", "peerSend.sideChat", "advance.onlyWhileWaiting"]);
 
 export type ErrorCode =
   | "parse-error" // the line is not JSON, or not a JSON object

@@ -44,8 +44,8 @@ export class SimulatedTestbed implements Testbed {
   injectFault(host: string, fault: Fault, on: boolean): Promise<void> {
     return this.calls("injectFault")(host, fault, on);
   }
-  advance(ms: number): Promise<void> {
-    return this.calls("advance")(ms);
+  advance(ms: number, onlyWhileWaiting?: boolean): Promise<void> {
+    return this.calls("advance")(ms, onlyWhileWaiting);
   }
   /** The driver's dispose ends its modelled network too. */
   async dispose(): Promise<void> {}
