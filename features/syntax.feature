@@ -19,7 +19,7 @@ Feature: The shape of WSAJoinLeaf
         | dwFlags            | JL_BOTH  |
       Then the join returns a new c_leaf socket "to B"
       And peer "B" is a member
-      And peer "C" saw 0 join requests
+      And peer "C" saw no join requests
       And peer "B" received 10 bytes of caller data
       And the callee buffer holds the peer's 12 bytes
       And peer "B" was signalled a sending token rate of 1000

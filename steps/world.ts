@@ -16,6 +16,7 @@ import type {
   Testbed,
 } from "../drivers/driver";
 import { isDriverCapability, isTestbedCapability, protocolTraits, unmetNeeds } from "../drivers/capabilities";
+import { sizeOf } from "./parameter-types";
 import { createDriver } from "../drivers/index";
 import { testbedFor } from "../drivers/testbed/index";
 import { encodeSockAddr, inet, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from "../drivers/sockaddr";
@@ -387,9 +388,12 @@ function noEntryReason(driver: string, protocols: ProtocolInfo[], needs: string[
   return `no protocol entry of driver "${driver}" offers ${all}${lacking === all ? "" : ` (the closest, ${closest.p.id}, lacks ${lacking})`}`;
 }
 
-/** Deterministic bytes for "N bytes of data": 0x01, 0x02, ... so truncation and shifts show. */
+/**
+ * Deterministic bytes for "N bytes of data": 0x01, 0x00, 0x03, 0x04, ... so truncation and shifts
+ * show. The second byte is zero, so data handled as a C string (cut at its first zero) shows too.
+ */
 export function patternBytes(n: number, seed = 1): Hex {
-  return Buffer.from(Array.from({ length: n }, (_, i) => (seed + i) & 0xff)).toString("hex");
+  return Buffer.from(Array.from({ length: n }, (_, i) => (i === 1 ? 0 : (seed + i) & 0xff))).toString("hex");
 }
 
 const NO_QOS_VALUE = 0xffffffff;
@@ -426,9 +430,10 @@ export function qos(sendingRate: number, receivingRate = sendingRate): Qos {
  */
 function applyJoinOverride(args: JoinLeafArgs, key: string, value: string, protocol: ProtocolInfo): void {
   const bytes = (v: string) => {
-    const m = /^(\d+) bytes?(?: declared as (\d+))?$/.exec(v);
-    if (!m) throw new Error(`cannot read "${v}" as "<n> bytes" or "<n> bytes declared as <m>"`);
-    return { len: Number(m[2] ?? m[1]), buf: patternBytes(Number(m[1])) };
+    const m = /^(\d+ bytes?|maxConnectData(?:\/2)? bytes?)(?: declared as (\d+))?$/.exec(v);
+    if (!m) throw new Error(`cannot read "${v}" as "<n> bytes", "maxConnectData[/2] bytes" or "<n> bytes declared as <m>"`);
+    const n = sizeOf(m[1], protocol.maxConnectData);
+    return { len: Number(m[2] ?? n), buf: patternBytes(n) };
   };
   const pointer = (v: string) => (v === "NULL" ? null : v === "invalid pointer" ? ("invalid" as const) : undefined);
   const sqos = () => (args.lpSQOS ??= qos(NO_QOS_VALUE));
