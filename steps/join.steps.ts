@@ -88,6 +88,11 @@ function stillPending(world: JoinLeafWorld, socket: string): "skipped" {
   return "skipped";
 }
 
+When("{string} starts joining {string} with:", async function (this: JoinLeafWorld, socket: string, target: string, table: DataTable) {
+  this.startJoin(socket, await this.joinArgs(target, table.rowsHash()));
+  await this.driver.advance(0);
+});
+
 When("the network settles", async function (this: JoinLeafWorld) {
   await this.testbed.advance(SETTLE_MS);
 });
@@ -206,18 +211,6 @@ Then("the call returned with the peer's {size} in the callee buffer", async func
   assert.ok(callee, "the join passed a NULL lpCalleeData, so there is no callee buffer to read");
   assert.equal(callee.len, n, `when WSAJoinLeaf returned, lpCalleeData->len read ${callee.len}, not ${n}`);
   assert.equal(callee.bytes, patternBytes(n, CALLEE_SEED), "when WSAJoinLeaf returned, the callee buffer did not hold the peer's bytes yet");
-});
-
-Then("the callee buffer still reads its full length and holds nothing yet", async function (this: JoinLeafWorld) {
-  const record = this.lastJoin();
-  const outcome = await this.finishJoin(record);
-  const capacity = record.args.lpCalleeData?.len;
-  if (capacity === undefined || !outcome.callee) throw new Error("the join passed a NULL lpCalleeData, so there is no callee buffer to read");
-  const now = await this.driver.calleeBuffer(outcome.callId);
-  assert.equal(outcome.callee.len, capacity, `when the call returned lpCalleeData->len read ${outcome.callee.len}, not the capacity ${capacity}`);
-  assert.equal(now.len, capacity, `lpCalleeData->len reads ${now.len} before the join completed, not the capacity ${capacity}`);
-  assert.equal(now.bytes, outcome.callee.bytes, "the callee buffer was written before the join completed");
-  assert.notEqual(now.bytes.slice(0, 2), patternBytes(1, CALLEE_SEED), "the callee buffer already holds the peer's data");
 });
 
 // A usable socket takes a read: it hands over data or says there is none yet (WSAEWOULDBLOCK).
