@@ -171,9 +171,10 @@ Feature: Error codes
         | 2       |
         | 0       |
 
-  @req:JL-111 @needs:root-initiated @needs:qos @needs:scripted-peers
+  @req:JL-111
   Rule: A socket QOS whose buffer is shorter than its length says fails with WSAEFAULT
 
+    @needs:root-initiated @needs:qos @needs:scripted-peers
     Scenario: The provider-specific part claims 16 bytes and holds 4
       Given a c_root socket "root"
       And a peer "B" that accepts joins
@@ -208,9 +209,10 @@ Feature: Error codes
         | provider-specific QOS | NULL        |
       Then the join succeeds
 
-  @req:JL-112 @needs:root-initiated @needs:qos @needs:socket-groups @needs:scripted-peers
+  @req:JL-112
   Rule: A group QOS whose buffer is shorter than its length says fails with WSAEFAULT
 
+    @needs:root-initiated @needs:qos @needs:socket-groups @needs:scripted-peers
     Scenario: The group provider-specific part claims 16 bytes and holds 4
       Given a c_root socket "root" that creates a socket group
       And a peer "B" that accepts joins
@@ -223,6 +225,17 @@ Feature: Error codes
       When "root" joins "B" with:
         | group sending token rate    | 1000    |
         | group provider-specific QOS | 4 bytes |
+      Then the join succeeds
+
+    @needs:no-qos @needs:nonrooted-control @needs:socket-groups
+    Scenario: A provider without QOS is given a group QOS whose buffer is too short
+      Given a c_leaf socket "leaf" that creates a socket group
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | group service type          | best effort            |
+        | group provider-specific QOS | 4 bytes declared as 16 |
+      Then the join fails with WSAEFAULT or WSAEOPNOTSUPP
+      When "leaf" joins "group"
       Then the join succeeds
 
   @req:JL-114 @edition:current @needs:nonrooted-control

@@ -397,6 +397,7 @@ export function patternBytes(n: number, seed = 1): Hex {
 }
 
 const NO_QOS_VALUE = 0xffffffff;
+const SERVICETYPE_BESTEFFORT = 1;
 /** The port of names the table makes up (ADDR_ANY, an AF_INET6 address). */
 const PEER_PORT = 5000;
 export function flowspec(tokenRate: number, serviceType = 2 /* SERVICETYPE_CONTROLLEDLOAD */): Flowspec {
@@ -426,6 +427,7 @@ export function qos(sendingRate: number, receivingRate = sendingRate): Qos {
  *   provider-specific QOS | NULL / <n> bytes / <n> bytes declared as <m>          (lpSQOS)
  *   group sending token rate | <int>   group receiving token rate | <int>        (lpGQOS)
  *   group provider-specific QOS | NULL / <n> bytes / <n> bytes declared as <m>    (lpGQOS)
+ *   service type | best effort     group service type | best effort
  *   dwFlags | JL_SENDER_ONLY / JL_RECEIVER_ONLY / JL_BOTH
  */
 function applyJoinOverride(args: JoinLeafArgs, key: string, value: string, protocol: ProtocolInfo): void {
@@ -483,6 +485,14 @@ function applyJoinOverride(args: JoinLeafArgs, key: string, value: string, proto
     case "group provider-specific QOS":
       gqos().providerSpecific = providerSpecific(value);
       return;
+    case "service type":
+    case "group service type": {
+      // "best effort" asks for no guaranteed service, so even a provider without QOS can honour it.
+      if (value !== "best effort") throw new Error(`${key} takes "best effort", not "${value}"`);
+      const q = key === "service type" ? sqos() : gqos();
+      q.sending.serviceType = q.receiving.serviceType = SERVICETYPE_BESTEFFORT;
+      return;
+    }
     case "dwFlags":
       args.dwFlags = { JL_SENDER_ONLY: 1, JL_RECEIVER_ONLY: 2, JL_BOTH: 4 }[value] ?? Number(value);
       return;
