@@ -90,7 +90,7 @@ function stillPending(world: JoinLeafWorld, socket: string): "skipped" {
 
 When("{string} starts joining {string} with:", async function (this: JoinLeafWorld, socket: string, target: string, table: DataTable) {
   this.startJoin(socket, await this.joinArgs(target, table.rowsHash()));
-  await this.driver.advance(0);
+  await this.testbed.advance(0);
 });
 
 When("the network settles", async function (this: JoinLeafWorld) {

@@ -3,6 +3,7 @@
 // regex group, which reports show as an empty argument when it does not match).
 import { defineParameterType } from "@cucumber/cucumber";
 import { ERRORS, FD_BITS, FdEventName } from "../drivers/winsock";
+import { sizeOf } from "./sizes";
 import type { JoinLeafWorld } from "./world";
 
 defineParameterType({ name: "role", regexp: /c_root|c_leaf/, transformer: (s) => s as "c_root" | "c_leaf" });
@@ -60,12 +61,6 @@ defineParameterType({
   },
 });
 
-export function sizeOf(text: string, maxConnectData: number): number {
-  const n = /^(\d+|maxConnectData(\/2)?) bytes?$/.exec(text);
-  if (!n) throw new Error(`cannot read "${text}" as "<n> bytes", "maxConnectData bytes" or "maxConnectData/2 bytes"`);
-  if (!n[1].startsWith("maxConnectData")) return Number(n[1]);
-  return n[2] ? Math.floor(maxConnectData / 2) : maxConnectData;
-}
 
 export function fdEvent(name: string): FdEventName {
   if (!(name in FD_BITS)) throw new Error(`unknown network event "${name}"; known: ${Object.keys(FD_BITS).join(", ")}`);

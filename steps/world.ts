@@ -16,7 +16,7 @@ import type {
   Testbed,
 } from "../drivers/driver";
 import { isDriverCapability, isTestbedCapability, protocolTraits, unmetNeeds } from "../drivers/capabilities";
-import { sizeOf } from "./parameter-types";
+import { sizeOf } from "./sizes";
 import { createDriver } from "../drivers/index";
 import { testbedFor } from "../drivers/testbed/index";
 import { encodeSockAddr, inet, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from "../drivers/sockaddr";
