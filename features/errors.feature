@@ -40,7 +40,7 @@ Feature: Error codes
       Then the join of "root" is still in progress
       When "other" joins "C"
       Then the join of "other" fails with WSAEINPROGRESS
-      And peer "C" saw 0 join requests
+      And peer "C" is not a member
       When the application cancels the blocking call
       Then the join of "root" fails with WSAEINTR
 
@@ -65,8 +65,9 @@ Feature: Error codes
       When peer "B" asks to join "root"
       And "root" admits the waiting leaf with WSAAccept whose condition function first makes "other" join "C"
       Then the join of "other" fails with WSAEINPROGRESS
-      And peer "C" saw 0 join requests
       And peer "B" is a member
+      When the network settles
+      Then peer "C" is not a member
       When "other" joins "C"
       Then the join of "other" succeeds
 
@@ -101,7 +102,7 @@ Feature: Error codes
       When "root" joins with:
         | name | ADDR_ANY |
       Then the join fails with WSAEADDRNOTAVAIL
-      And peer "B" saw 0 join requests
+      And peer "B" saw no join requests
       When "root" joins "B"
       Then the join returns a new c_leaf socket "to B"
 
@@ -170,9 +171,10 @@ Feature: Error codes
         | 2       |
         | 0       |
 
-  @req:JL-111 @needs:root-initiated @needs:qos @needs:scripted-peers
+  @req:JL-111
   Rule: A socket QOS whose buffer is shorter than its length says fails with WSAEFAULT
 
+    @needs:root-initiated @needs:qos @needs:scripted-peers
     Scenario: The provider-specific part claims 16 bytes and holds 4
       Given a c_root socket "root"
       And a peer "B" that accepts joins
@@ -180,7 +182,8 @@ Feature: Error codes
         | sending token rate    | 1000                   |
         | provider-specific QOS | 4 bytes declared as 16 |
       Then the join fails with WSAEFAULT
-      And peer "B" saw 0 join requests
+      When the network settles
+      Then peer "B" is not a member
       When "root" joins "B" with:
         | sending token rate    | 1000    |
         | provider-specific QOS | 4 bytes |
@@ -206,9 +209,10 @@ Feature: Error codes
         | provider-specific QOS | NULL        |
       Then the join succeeds
 
-  @req:JL-112 @needs:root-initiated @needs:qos @needs:socket-groups @needs:scripted-peers
+  @req:JL-112
   Rule: A group QOS whose buffer is shorter than its length says fails with WSAEFAULT
 
+    @needs:root-initiated @needs:qos @needs:socket-groups @needs:scripted-peers
     Scenario: The group provider-specific part claims 16 bytes and holds 4
       Given a c_root socket "root" that creates a socket group
       And a peer "B" that accepts joins
@@ -216,10 +220,22 @@ Feature: Error codes
         | group sending token rate    | 1000                   |
         | group provider-specific QOS | 4 bytes declared as 16 |
       Then the join fails with WSAEFAULT
-      And peer "B" saw 0 join requests
+      When the network settles
+      Then peer "B" is not a member
       When "root" joins "B" with:
         | group sending token rate    | 1000    |
         | group provider-specific QOS | 4 bytes |
+      Then the join succeeds
+
+    @needs:no-qos @needs:nonrooted-control @needs:socket-groups
+    Scenario: A provider without QOS is given a group QOS whose buffer is too short
+      Given a c_leaf socket "leaf" that creates a socket group
+      And a multipoint session "group"
+      When "leaf" joins "group" with:
+        | group service type          | best effort            |
+        | group provider-specific QOS | 4 bytes declared as 16 |
+      Then the join fails with WSAEFAULT or WSAEOPNOTSUPP
+      When "leaf" joins "group"
       Then the join succeeds
 
   @req:JL-114 @edition:current @needs:nonrooted-control
@@ -249,8 +265,8 @@ Feature: Error codes
       And the provider has run out of buffer space
       When "root" joins "B"
       Then the join fails with WSAENOBUFS
-      And peer "B" saw 0 join requests
-      And peer "B" is not a member
+      When the network settles
+      Then peer "B" is not a member
 
   @req:JL-118 @needs:nonrooted-control
   Rule: A descriptor that is not a socket fails with WSAENOTSOCK
@@ -267,9 +283,13 @@ Feature: Error codes
   Rule: A join that gets no answer times out with WSAETIMEDOUT
 
     Scenario: The leaf to add never answers
+      The texts give no timeout, so the scenario waits as long as the harness lets a call take:
+      a join still pending then is reported UNSUPPORTED for this run, never failed.
+
       Given a c_root socket "root"
       And a peer "B" that never answers
-      When "root" joins "B"
-      Then the join fails with WSAETIMEDOUT
-      And peer "B" saw 1 join request
+      When "root" starts joining "B"
+      And the application waits for the join of "root" to end
+      Then the join of "root" has timed out with WSAETIMEDOUT, unless it is still pending
+      And peer "B" saw a join request
       And peer "B" is not a member

@@ -30,7 +30,7 @@ Feature: What each parameter means
       When "root" joins "C"
       Then the join succeeds
       And peer "C" is a member
-      And peer "B" saw 0 join requests
+      And peer "B" saw no join requests
 
   @req:JL-008 @needs:nonrooted-control @needs:session-members
   Rule: (IP multicast) name is the session the leaf joins

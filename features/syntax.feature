@@ -10,18 +10,18 @@ Feature: The shape of WSAJoinLeaf
 
     Scenario: Every parameter reaches the place it is meant for
       Given a c_root socket "root"
-      And a peer "B" that accepts joins and answers with 12 bytes of callee data
+      And a peer "B" that accepts joins and answers with maxConnectData/2 bytes of callee data
       And a peer "C" that accepts joins
       When "root" joins "B" with:
-        | caller data        | 10 bytes |
-        | callee buffer      | 32 bytes |
-        | sending token rate | 1000     |
-        | dwFlags            | JL_BOTH  |
+        | caller data        | maxConnectData/2 bytes |
+        | callee buffer      | maxConnectData bytes   |
+        | sending token rate | 1000                   |
+        | dwFlags            | JL_BOTH                |
       Then the join returns a new c_leaf socket "to B"
       And peer "B" is a member
-      And peer "C" saw 0 join requests
-      And peer "B" received 10 bytes of caller data
-      And the callee buffer holds the peer's 12 bytes
+      And peer "C" saw no join requests
+      And peer "B" received maxConnectData/2 bytes of caller data
+      And the callee buffer holds the peer's maxConnectData/2 bytes
       And peer "B" was signalled a sending token rate of 1000
 
   @req:JL-001 @req:JL-037 @needs:nonrooted-control @needs:no-connect-data @needs:session-members
@@ -55,16 +55,16 @@ Feature: The shape of WSAJoinLeaf
 
     Scenario: Name, caller data and QOS are the same after the call
       Given a c_root socket "root"
-      And a peer "B" that accepts joins and answers with 12 bytes of callee data
+      And a peer "B" that accepts joins and answers with maxConnectData/2 bytes of callee data
       When "root" joins "B" with:
-        | caller data           | 10 bytes |
-        | callee buffer         | 32 bytes |
-        | sending token rate    | 1000     |
-        | receiving token rate  | 2000     |
-        | provider-specific QOS | 4 bytes  |
+        | caller data           | maxConnectData/2 bytes |
+        | callee buffer         | maxConnectData bytes   |
+        | sending token rate    | 1000                   |
+        | receiving token rate  | 2000                   |
+        | provider-specific QOS | 4 bytes                |
       Then the join succeeds
       And the join left its input parameters unchanged
-      And the callee buffer holds the peer's 12 bytes
+      And the callee buffer holds the peer's maxConnectData/2 bytes
 
   @req:JL-003 @needs:nonrooted-control
   Rule: (IP multicast) A leaf's join reads its inputs and writes back only lpCalleeData

@@ -16,6 +16,7 @@ import type {
   Testbed,
 } from "../drivers/driver";
 import { isDriverCapability, isTestbedCapability, protocolTraits, unmetNeeds } from "../drivers/capabilities";
+import { sizeOf } from "./sizes";
 import { createDriver } from "../drivers/index";
 import { testbedFor } from "../drivers/testbed/index";
 import { encodeSockAddr, inet, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE } from "../drivers/sockaddr";
@@ -387,12 +388,16 @@ function noEntryReason(driver: string, protocols: ProtocolInfo[], needs: string[
   return `no protocol entry of driver "${driver}" offers ${all}${lacking === all ? "" : ` (the closest, ${closest.p.id}, lacks ${lacking})`}`;
 }
 
-/** Deterministic bytes for "N bytes of data": 0x01, 0x02, ... so truncation and shifts show. */
+/**
+ * Deterministic bytes for "N bytes of data": 0x01, 0x00, 0x03, 0x04, ... so truncation and shifts
+ * show. The second byte is zero, so data handled as a C string (cut at its first zero) shows too.
+ */
 export function patternBytes(n: number, seed = 1): Hex {
-  return Buffer.from(Array.from({ length: n }, (_, i) => (seed + i) & 0xff)).toString("hex");
+  return Buffer.from(Array.from({ length: n }, (_, i) => (i === 1 ? 0 : (seed + i) & 0xff))).toString("hex");
 }
 
 const NO_QOS_VALUE = 0xffffffff;
+const SERVICETYPE_BESTEFFORT = 1;
 /** The port of names the table makes up (ADDR_ANY, an AF_INET6 address). */
 const PEER_PORT = 5000;
 export function flowspec(tokenRate: number, serviceType = 2 /* SERVICETYPE_CONTROLLEDLOAD */): Flowspec {
@@ -422,13 +427,15 @@ export function qos(sendingRate: number, receivingRate = sendingRate): Qos {
  *   provider-specific QOS | NULL / <n> bytes / <n> bytes declared as <m>          (lpSQOS)
  *   group sending token rate | <int>   group receiving token rate | <int>        (lpGQOS)
  *   group provider-specific QOS | NULL / <n> bytes / <n> bytes declared as <m>    (lpGQOS)
+ *   service type | best effort     group service type | best effort
  *   dwFlags | JL_SENDER_ONLY / JL_RECEIVER_ONLY / JL_BOTH
  */
 function applyJoinOverride(args: JoinLeafArgs, key: string, value: string, protocol: ProtocolInfo): void {
   const bytes = (v: string) => {
-    const m = /^(\d+) bytes?(?: declared as (\d+))?$/.exec(v);
-    if (!m) throw new Error(`cannot read "${v}" as "<n> bytes" or "<n> bytes declared as <m>"`);
-    return { len: Number(m[2] ?? m[1]), buf: patternBytes(Number(m[1])) };
+    const m = /^(\d+ bytes?|maxConnectData(?:\/2)? bytes?)(?: declared as (\d+))?$/.exec(v);
+    if (!m) throw new Error(`cannot read "${v}" as "<n> bytes", "maxConnectData[/2] bytes" or "<n> bytes declared as <m>"`);
+    const n = sizeOf(m[1], protocol.maxConnectData);
+    return { len: Number(m[2] ?? n), buf: patternBytes(n) };
   };
   const pointer = (v: string) => (v === "NULL" ? null : v === "invalid pointer" ? ("invalid" as const) : undefined);
   const sqos = () => (args.lpSQOS ??= qos(NO_QOS_VALUE));
@@ -478,6 +485,14 @@ function applyJoinOverride(args: JoinLeafArgs, key: string, value: string, proto
     case "group provider-specific QOS":
       gqos().providerSpecific = providerSpecific(value);
       return;
+    case "service type":
+    case "group service type": {
+      // "best effort" asks for no guaranteed service, so even a provider without QOS can honour it.
+      if (value !== "best effort") throw new Error(`${key} takes "best effort", not "${value}"`);
+      const q = key === "service type" ? sqos() : gqos();
+      q.sending.serviceType = q.receiving.serviceType = SERVICETYPE_BESTEFFORT;
+      return;
+    }
     case "dwFlags":
       args.dwFlags = { JL_SENDER_ONLY: 1, JL_RECEIVER_ONLY: 2, JL_BOTH: 4 }[value] ?? Number(value);
       return;

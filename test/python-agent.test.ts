@@ -133,15 +133,15 @@ test(
       // Each through a different part of the real testbed: session members that receive and send,
       // the interface going down, the implementation's own error mapping and events.
       for (const name of [
-        "A sender-only member talks and does not listen",
-        "A receiver-only member listens and does not talk",
+        "A sender-only member talks",
+        "A receiver-only member listens",
         "A member that both talks and listens",
         "The network subsystem fails before the join",
         "A leaf offers caller data to a multicast session",
         "A leaf registered through WSAEventSelect is told when its join is over",
         "Two implicitly bound sockets get different local addresses",
-        "The wildcard socket joins and the host address on its port is taken",
-        "With SO_REUSEADDR the same join works",
+        // (The delayed WSAEADDRINUSE is checked where a join commits a local address, under
+        // rooted control, so UDP does not run it: features/binding.feature.)
       ]) {
         assert.equal(results.get(name)?.status, "PASSED", `"${name}" passes (${JSON.stringify(results.get(name))})\n${output}`);
       }

@@ -1,0 +1,59 @@
+// The step vocabulary: every step is a Cucumber Expression, every step a feature uses matches
+// exactly one definition, and no match hands a report an empty argument (issue 10, item 3: an
+// optional regex group that did not match shows as an empty argument and garbles the report).
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from "@cucumber/gherkin";
+import { IdGenerator } from "@cucumber/messages";
+import { loadConfiguration, loadSupport } from "@cucumber/cucumber/api";
+
+const root = path.join(__dirname, "..");
+
+/** What the test reads of the loaded support code (the API's type keeps it opaque). */
+interface StepLibrary {
+  stepDefinitions: Array<{
+    pattern: string | RegExp;
+    uri: string;
+    line: number;
+    expression: { match(text: string): Array<{ group: { value?: string | null } }> | null };
+  }>;
+}
+
+async function library(): Promise<StepLibrary> {
+  const { runConfiguration } = await loadConfiguration(
+    { provided: { require: ["steps/**/*.ts"], requireModule: ["ts-node/register/transpile-only"], paths: [] } },
+    { cwd: root },
+  );
+  return (await loadSupport({ sources: runConfiguration.sources, support: runConfiguration.support }, { cwd: root })) as unknown as StepLibrary;
+}
+
+function featureSteps(): Array<{ where: string; text: string }> {
+  const dir = path.join(root, "features");
+  const steps: Array<{ where: string; text: string }> = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".feature"))) {
+    const newId = IdGenerator.incrementing();
+    const doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(path.join(dir, file), "utf8"));
+    for (const pickle of compile(doc, file, newId)) for (const s of pickle.steps) steps.push({ where: `${file}: ${pickle.name}`, text: s.text });
+  }
+  return steps;
+}
+
+test("every step definition is a Cucumber Expression, and every feature step matches one definition with no empty argument", async () => {
+  const lib = await library();
+  const regexps = lib.stepDefinitions.filter((d) => typeof d.pattern !== "string").map((d) => `${d.uri}:${d.line} ${String(d.pattern)}`);
+  assert.deepEqual(regexps, [], "step definitions written as regular expressions");
+  const problems: string[] = [];
+  for (const { where, text } of featureSteps()) {
+    const matches = lib.stepDefinitions.map((d) => d.expression.match(text)).filter((m) => m !== null);
+    if (matches.length !== 1) {
+      problems.push(`${where}: "${text}" matches ${matches.length} step definitions`);
+      continue;
+    }
+    for (const arg of matches[0] ?? []) {
+      if (!arg.group.value) problems.push(`${where}: "${text}" hands over an empty argument`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
