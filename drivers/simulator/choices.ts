@@ -184,8 +184,11 @@ export interface Defects {
   noBuffersIgnored: boolean;
   /** ADDR_ANY is accepted as a join target. */
   addrAnyAccepted: boolean;
-  /** A join to a silent peer never times out. */
-  neverTimesOut: boolean;
+  /**
+   * A join nobody answers gives up with WSAECONNREFUSED instead of WSAETIMEDOUT. (A provider that
+   * never gives up is not a variant: no run of finite length can tell it from a long timeout.)
+   */
+  timeoutAsRefused: boolean;
   /** closesocket on the pending join's new descriptor does not cancel the join. */
   closeDoesNotCancel: boolean;
   /** A c_leaf join that failed leaves the socket unable to try again (WSAEINVAL). */

@@ -256,7 +256,7 @@ export abstract class JoinModel extends SocketModel {
   protected transmit(join: PendingJoin): void {
     const t = join.target;
     const after = (ms: number, run: () => void) => this.clock.schedule(ms, run);
-    if (!this.bug("neverTimesOut")) join.timeout = after(this.choices.joinTimeoutMs, () => this.finish(join, E.WSAETIMEDOUT));
+    join.timeout = after(this.choices.joinTimeoutMs, () => this.finish(join, this.bug("timeoutAsRefused") ? E.WSAECONNREFUSED : E.WSAETIMEDOUT));
     switch (t.kind) {
       case "no-route":
         after(this.latency, () => this.finish(join, this.bug("unreachableTimesOut") ? E.WSAETIMEDOUT : E.WSAENETUNREACH));

@@ -121,7 +121,7 @@ export const VARIANTS: readonly Variant[] = [
   bug("multipoint-flags-not-checked", "multipointFlagsNotChecked", ["JL-017", "JL-114"], "joins a socket that was created without multipoint flags"),
   bug("no-buffers-ignored", "noBuffersIgnored", ["JL-117"], "does not notice that it ran out of buffers (no WSAENOBUFS)"),
   bug("addr-any-accepted", "addrAnyAccepted", ["JL-105"], "accepts ADDR_ANY as the address to join"),
-  bug("never-times-out", "neverTimesOut", ["JL-121"], "a join nobody answers never times out"),
+  bug("timeout-as-refused", "timeoutAsRefused", ["JL-121"], "a join nobody answers gives up with WSAECONNREFUSED instead of WSAETIMEDOUT"),
   bug("close-does-not-cancel", "closeDoesNotCancel", ["JL-041"], "closesocket on a pending join's new descriptor does not cancel the join"),
   bug("no-retry-after-failure", "noRetryAfterFailure", ["JL-025", "JL-026", "JL-027"], "a c_leaf whose join failed cannot try again (WSAEINVAL)"),
   bug("writes-back-name", "writesBackName", ["JL-003"], "writes its normalised copy of name back into the caller's buffer"),
