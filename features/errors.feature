@@ -268,6 +268,30 @@ Feature: Error codes
       When the network settles
       Then peer "B" is not a member
 
+  @req:JL-116 @needs:nonrooted-control @needs:unreachable-peers
+  Rule: (IP multicast) A leaf join to an address this host has no route to fails with WSAENETUNREACH
+
+    Scenario: The leaf names an address on a network with no route
+      The name is no multicast session but a unicast address on a network this host has no route
+      to: the join cannot reach its target, the case the text gives for WSAENETUNREACH.
+      Given a c_leaf socket "leaf"
+      And a peer "far" on a network with no route
+      When "leaf" joins "far"
+      Then the join fails with WSAENETUNREACH
+
+  @req:JL-117 @needs:nonrooted-control @needs:out-of-buffers @needs:session-members
+  Rule: (IP multicast) With no buffer space left, the leaf is not joined: WSAENOBUFS
+
+    Scenario: The provider is out of buffers when a leaf joins a multipoint session
+      Given a c_leaf socket "leaf"
+      And a multipoint session "group"
+      And the provider has run out of buffer space
+      When "leaf" joins "group"
+      Then the join fails with WSAENOBUFS
+      When peer "group" sends 4 bytes
+      And the network settles
+      Then "leaf" has nothing to receive
+
   @req:JL-118 @needs:nonrooted-control
   Rule: A descriptor that is not a socket fails with WSAENOTSOCK
 

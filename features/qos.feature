@@ -251,6 +251,30 @@ Feature: Quality of service at join time
         | group provider-specific QOS | 4 bytes |
       Then the join succeeds
 
+  @req:JL-014 @req:JL-086 @needs:nonrooted-control @needs:socket-groups
+  Rule: (IP multicast) The leaf that created a socket group gives the group one flow specification per direction in lpGQOS, then optional provider-specific parameters
+
+    Scenario Outline: The group's creator asks for a group flow no link can carry in the <direction> direction
+      Given a c_leaf socket "leaf" that creates a socket group
+      And a multipoint session "group"
+      When "leaf" joins "group" with flowspecs:
+        | group <direction> | controlled load at 4000000000 bytes per second |
+      Then the join fails with WSAEOPNOTSUPP
+
+      Examples:
+        | direction |
+        | sending   |
+        | receiving |
+
+    Scenario: The group's creator asks for best effort both ways, with provider-specific parameters
+      Given a c_leaf socket "leaf" that creates a socket group
+      And a multipoint session "group"
+      When "leaf" joins "group" with flowspecs:
+        | group sending               | best effort |
+        | group receiving             | best effort |
+        | group provider-specific QOS | 4 bytes     |
+      Then the join succeeds
+
   @req:JL-087 @edition:legacy @untestable
   Rule: (legacy) With no provider-specific group parameters, "lpSQOS->ProviderSpecific" should be NULL and 0
 
@@ -281,6 +305,18 @@ Feature: Quality of service at join time
     Scenario: With a NULL lpGQOS the earlier group flow is still asked for
       When "root" joins "B"
       Then the join fails with WSAEOPNOTSUPP
+
+  @req:JL-079 @needs:nonrooted-control @needs:socket-groups
+  Rule: (IP multicast) A non-NULL lpGQOS replaces the group QOS the leaf set earlier with SIO_SET_GROUP_QOS
+
+    Scenario: A best-effort lpGQOS replaces a group flow no link can carry
+      Given a c_leaf socket "leaf" that creates a socket group
+      And "leaf" has group QOS with a sending token rate of 4000000000
+      And a multipoint session "group"
+      When "leaf" joins "group" with flowspecs:
+        | group sending   | best effort |
+        | group receiving | best effort |
+      Then the join succeeds
 
   @req:JL-089 @needs:root-initiated @needs:qos @needs:socket-groups @needs:scripted-peers
   Rule: A NULL lpGQOS asks for no group QOS

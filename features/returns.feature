@@ -124,3 +124,15 @@ Feature: What WSAJoinLeaf returns
       When "leaf" starts joining "root"
       And "root" admits the waiting leaf with WSAAccept as "to leaf"
       Then the join of "leaf" succeeds
+
+  @req:JL-026 @needs:nonrooted-control @needs:unreachable-peers
+  Rule: (IP multicast) After a join fails as unreachable, the same leaf may join again
+
+    Scenario: A leaf that could not reach an address with no route joins a multipoint session
+      Given a c_leaf socket "leaf"
+      And a peer "far" on a network with no route
+      And a multipoint session "group"
+      When "leaf" joins "far"
+      Then the join fails with WSAENETUNREACH
+      When "leaf" joins "group"
+      Then the join returns the same socket

@@ -189,7 +189,12 @@ export abstract class JoinModel extends SocketModel {
   protected resolve(sock: SimSocket, name: SockAddr): Target | "invalid" {
     const multicast = isMulticast(name.address);
     const rootedControl = !!(sock.proto.serviceFlags1 & XP1_MULTIPOINT_CONTROL_PLANE);
-    if (!rootedControl) return multicast ? { kind: "session", address: `${name.address}:${name.port}` } : "invalid";
+    if (!rootedControl) {
+      if (multicast) return { kind: "session", address: `${name.address}:${name.port}` };
+      // A unicast name is no session, but one on a network this host cannot reach is unreachable
+      // before it is anything else (as a UDP connect to it fails).
+      return routable(name.address) ? "invalid" : { kind: "no-route" };
+    }
     if (multicast) return "invalid";
     const peer = this.net.peerAt(name.address, name.port);
     if (peer) return peer.behaviour.answer === "unreachable" ? { kind: "no-route" } : { kind: "peer", peer };
