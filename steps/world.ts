@@ -268,7 +268,7 @@ export class JoinLeafWorld extends World<RunParameters> {
       await new Promise((r) => setImmediate(r));
       if (settled) return watched;
       if (waited >= budget) throw new Error(`${what} did not return within ${budget} ms`);
-      await this.testbed.advance(step, true);
+      await this.testbed.advance(step, virtual || undefined);
     }
   }
 

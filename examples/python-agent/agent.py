@@ -94,7 +94,7 @@ METHODS = {
     "peerSend": ["name", "data", "sideChat?"],
     "peerRequestJoin": ["name", "root", "callerData"],
     "injectFault": ["host", "fault", "on"],
-    "advance": ["ms"],
+    "advance": ["ms", "onlyWhileWaiting?"],
     "openSockets": [],
     "dispose": [],
 }
@@ -196,7 +196,7 @@ class NullDriver:
         self.__init__()
         return None
 
-    def advance(self, ms):
+    def advance(self, ms, onlyWhileWaiting=None):
         # No virtual clock: time passes for real (and nothing is ever due).
         time.sleep(max(0, ms) / 1000)
         return None
