@@ -139,7 +139,18 @@ test("a scenario with no steps is not PASS", () => {
   const t = { seconds: 1, nanos: 0 };
   const stream = [
     { meta: { protocolVersion: "x", implementation: { name: "cucumber-js" }, runtime: { name: "node" }, os: { name: "linux" }, cpu: { name: "x64" } } },
-    { pickle: { id: "p1", uri: "features/x.feature", name: "Nothing at all", language: "en", steps: [], tags: [], astNodeIds: [], location: { line: 3 } } },
+    // As Cucumber writes it for a scenario with no steps: the document, then a pickle with no steps.
+    {
+      gherkinDocument: {
+        uri: "features/x.feature",
+        comments: [],
+        feature: {
+          location: { line: 1, column: 1 }, tags: [], language: "en", keyword: "Feature", name: "x", description: "",
+          children: [{ scenario: { id: "a1", location: { line: 3, column: 3 }, tags: [], keyword: "Scenario", name: "Nothing at all", description: "", steps: [], examples: [] } }],
+        },
+      },
+    },
+    { pickle: { id: "p1", uri: "features/x.feature", name: "Nothing at all", language: "en", steps: [], tags: [], astNodeIds: ["a1"], location: { line: 3 } } },
     { testCase: { id: "c1", pickleId: "p1", testSteps: [{ id: "s1", hookId: "h1" }] } },
     { testCaseStarted: { id: "r1", testCaseId: "c1", attempt: 0, timestamp: t } },
     { testStepFinished: { testCaseStartedId: "r1", testStepId: "s1", testStepResult: { status: "PASSED", duration: t }, timestamp: t } },
