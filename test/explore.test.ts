@@ -9,7 +9,10 @@ import { explore } from "../src/explore/explore";
 import { renderFailure, thenLines } from "../src/explore/gherkin";
 import { conformantVariantIds } from "../src/explore/references";
 import { loadCatalogue } from "../src/report/catalogue";
-import { StepRunner } from "../src/explore/actions";
+import fc from "fast-check";
+import type { SupportCodeLibrary } from "@cucumber/cucumber/lib/support_code_library_builder/types";
+import { isProbe, StepRunner } from "../src/explore/actions";
+import { actionArbitraries } from "../src/explore/generate";
 import { JoinLeafWorld } from "../steps/world";
 
 const base = { edition: "current" as const, runs: 40, seed: 20261202, length: 20, references: conformantVariantIds() };
@@ -44,8 +47,41 @@ test("Then lines say what the answer was, in the suite's vocabulary", () => {
   assert.deepEqual(thenLines({ probe: "recv", name: "a" }, "WSAEWOULDBLOCK"), ['"a" has nothing to receive']);
 });
 
-test("every action explore can generate is a step the suite defines exactly once", async () => {
-  const runner = new StepRunner(await stepLibrary());
+test("every action explore can generate, and every Then line it prints, is a step the suite defines exactly once", async () => {
+  const library = (await stepLibrary()) as unknown as SupportCodeLibrary;
+  const matching = (text: string) => library.stepDefinitions.filter((d) => d.matchesStepName(text)).length;
+  const names = { sockets: ["a", "b"], peers: ["p"], joined: true };
+  const traits = new Set(["rooted-control", "rooted-data", "connect-data", "qos", "root-initiated", "leaf-initiated"]);
+  const capabilities = new Set(["scripted-peers", "session-members", "unreachable-peers", "network-down", "virtual-clock"]);
+  const planned = actionArbitraries({ capabilities, traits }).flatMap(({ arbitrary }) => fc.sample(arbitrary, { numRuns: 40, seed: 1 }));
+  // Join tables are read by the World, not by a step definition: each row must read.
+  const table = new JoinLeafWorld({ parameters: { driver: "simulator", edition: "current", run: "x" }, attach: (() => undefined) as never, log: () => undefined, link: () => undefined });
+  assert.equal(await table.start(["root-initiated", "connect-data", "qos"]), null);
+  table.peers.set("p", "02001388c0a80001" + "00".repeat(8));
+  let steps = 0;
+  for (const plan of planned) {
+    const action = plan(names);
+    if (!action) continue;
+    if (!isProbe(action)) for (const row of action.table ?? []) await table.joinArgs("p", Object.fromEntries([row]));
+    const probeAnswers: Record<string, unknown[]> = {
+      select: [{ readable: true, writable: false, inError: true }],
+      events: [["NO_ERROR"], ["WSAECONNREFUSED"], []],
+      recv: ["WSAEWOULDBLOCK", { bytes: "4000" }],
+      callee: [{ len: 2, bytes: "4000", guardIntact: true }],
+      peer: [{ member: true, asked: true, callerData: null, received: ["0100"], sawClose: true }, { member: false, asked: true, callerData: "0100", received: [], sawClose: false }],
+    };
+    const answers: unknown[] = isProbe(action)
+      ? probeAnswers[action.probe]
+      : [{ status: "ok", join: { result: "a new socket" } }, { status: "ok", join: { result: "WSAEFAULT" } }, { status: "ok", call: "ok" }, { status: "ok", call: "WSAEINVAL" }];
+    const texts = [...(isProbe(action) ? [] : [action.text]), ...answers.flatMap((a) => thenLines(action, a)).filter((t) => !t.startsWith("#"))];
+    for (const text of texts) {
+      steps++;
+      assert.equal(matching(text), 1, `"${text}" matches ${matching(text)} step definitions`);
+    }
+  }
+  assert.ok(steps > 200, `only ${steps} step texts were checked`);
+  await table.closeAll();
+  const runner = new StepRunner(library as never);
   const w = new JoinLeafWorld({ parameters: { driver: "simulator", edition: "current", run: "x" }, attach: (() => undefined) as never, log: () => undefined, link: () => undefined });
   await assert.rejects(runner.run(w, { keyword: "When", text: "the moon turns blue" }), /0 step definitions match/);
 });

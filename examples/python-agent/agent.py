@@ -167,17 +167,22 @@ class NullDriver:
         self.started.discard(host)
         return ok()
 
+    def socket_refused(self, options):
+        """The Winsock error WSASocket fails with for these options, or None when it may succeed."""
+        if options["host"] not in self.started:
+            return WSANOTINITIALISED
+        if options["protocol"] not in [p["id"] for p in self.protocols()]:
+            return WSAEPROTONOSUPPORT
+        # Nonrooted planes: a c_root or d_root socket cannot be had; no socket groups here.
+        if options["flags"] & (WSA_FLAG_MULTIPOINT_C_ROOT | WSA_FLAG_MULTIPOINT_D_ROOT) or options.get("group", 0) != 0:
+            return WSAEINVAL
+        return None
+
     def socket(self, options):
         host = options["host"]
-        if host not in self.started:
-            return fail(WSANOTINITIALISED)
-        if options["protocol"] != PROTOCOL["id"]:
-            return fail(WSAEPROTONOSUPPORT)
-        # Nonrooted planes: a c_root or d_root socket cannot be had.
-        if options["flags"] & (WSA_FLAG_MULTIPOINT_C_ROOT | WSA_FLAG_MULTIPOINT_D_ROOT):
-            return fail(WSAEINVAL)
-        if options.get("group", 0) != 0:
-            return fail(WSAEINVAL)  # no socket groups here
+        refused = self.socket_refused(options)
+        if refused:
+            return fail(refused)
         s = self.next_sock
         self.next_sock += 4
         self.sockets[s] = host

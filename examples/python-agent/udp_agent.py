@@ -97,9 +97,7 @@ XP1_CONNECTIONLESS = 0x1
 XP1_MESSAGE_ORIENTED = 0x8
 XP1_SUPPORT_BROADCAST = 0x200
 XP1_SUPPORT_MULTIPOINT = 0x400
-WSA_FLAG_MULTIPOINT_C_ROOT = 0x02
 WSA_FLAG_MULTIPOINT_C_LEAF = 0x04
-WSA_FLAG_MULTIPOINT_D_ROOT = 0x08
 WSA_FLAG_MULTIPOINT_D_LEAF = 0x10
 JL_SENDER_ONLY, JL_RECEIVER_ONLY, JL_BOTH = 1, 2, 4
 FD_READ, FD_WRITE, FD_CONNECT = 0, 1, 4
@@ -312,16 +310,11 @@ class UdpDriver(agent.NullDriver):
 
     def socket(self, options):
         host = options["host"]
-        if host not in self.started:
-            return fail(WSANOTINITIALISED)
-        if options["protocol"] != PROTOCOL["id"]:
-            return fail(WSAEPROTONOSUPPORT)
-        flags = options["flags"]
-        # Nonrooted planes: a c_root or d_root socket cannot be had; no socket groups.
-        if flags & (WSA_FLAG_MULTIPOINT_C_ROOT | WSA_FLAG_MULTIPOINT_D_ROOT) or options.get("group", 0) != 0:
-            return fail(WSAEINVAL)
+        refused = self.socket_refused(options)
+        if refused:
+            return fail(refused)
         try:
-            sock = Sock(host, flags)
+            sock = Sock(host, options["flags"])
         except OSError as e:
             return fail(wsa_error(e))
         s = self.next_sock

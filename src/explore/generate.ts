@@ -172,10 +172,13 @@ export function actionArbitraries(n: GeneratorNeeds): Array<{ weight: number; ar
       });
       arbs.push({
         weight: 2,
-        arbitrary: fc.tuple(which, fc.constantFrom("", " with WSAAccept", " with WSAAccept answering with 8 bytes of callee data")).map(([i, how]): Planned => (names) => {
+        arbitrary: fc.tuple(which, fc.constantFrom("accept", "WSAAccept", "WSAAccept with data")).map(([i, how]): Planned => (names) => {
           const name = pick(names.sockets, i);
           const as = fresh(SOCKET_NAMES, names);
-          return name && as ? step("When", `"${name}" accepts the waiting leaf${how} as "${as}"`) : null;
+          if (!name || !as) return null;
+          if (how === "accept") return step("When", `"${name}" accepts the waiting leaf as "${as}"`);
+          if (how === "WSAAccept") return step("When", `"${name}" admits the waiting leaf with WSAAccept as "${as}"`);
+          return step("When", `"${name}" admits the waiting leaf with WSAAccept answering with 8 bytes of callee data`);
         }),
       });
       arbs.push(onSocket(1, (name) => step("When", `"${name}" rejects the waiting leaf with WSAAccept`)));
