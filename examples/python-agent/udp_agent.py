@@ -472,10 +472,12 @@ class UdpDriver(agent.NullDriver):
             else:
                 # A unicast name: the socket is associated with that peer, as a UDP connect does.
                 if not sock.bound:
+                    # Bound from here on, even when the connect below fails: a second join
+                    # (allowed after WSAENETUNREACH) must not bind it again (EINVAL).
                     self.autobind(sock, "0.0.0.0")
+                    sock.bound = True
+                    sock.name = ("0.0.0.0", sock.os.getsockname()[1])
                 sock.os.connect((address, port))
-                sock.bound = True
-                sock.name = sock.name or ("0.0.0.0", sock.os.getsockname()[1])
                 sock.peer = (address, port)
         except OSError as e:
             error = wsa_error(e)
