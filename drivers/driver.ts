@@ -319,6 +319,8 @@ export interface TestbedCalls {
 export interface Testbed extends TestbedCalls {
   readonly kind: "simulated" | "real";
   readonly capabilities: ReadonlySet<TestbedCapability>;
+  /** How long "the network settles" lets pass on this testbed: past every delay of its links. */
+  readonly settleMs: number;
   /** Why a capability is missing, for UNSUPPORTED reasons (absent: it is offered, or no reason is known). */
   whyNot(capability: TestbedCapability): string | undefined;
   /** Closes the testbed's own sockets and undoes the conditions it made. */

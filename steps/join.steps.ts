@@ -4,7 +4,7 @@ import { DataTable, Then, When } from "@cucumber/cucumber";
 import { errorCode, errorName } from "../drivers/winsock";
 import { CALLEE_SEED } from "./setup.steps";
 import { STATUS_MEDIA_TYPE, statusNote } from "./status";
-import { DEFAULT_HOST, JoinLeafWorld, JoinRecord, patternBytes, SETTLE_MS } from "./world";
+import { DEFAULT_HOST, JoinLeafWorld, JoinRecord, patternBytes } from "./world";
 
 When("{string} joins {string}( again)", async function (this: JoinLeafWorld, socket: string, target: string) {
   await this.join(socket, await this.joinArgs(target));
@@ -32,7 +32,7 @@ const WAIT_BUDGET_MS = { virtual: 120_000, real: 60_000 };
 
 // Waits until the join of `socket` has ended: its blocking call returned, or (nonblocking) an
 // FD_CONNECT reported it on s or on the descriptor the join returned. Time passes in 1 ms steps
-// for the first second, so the scenario looks at the socket at the moment the end is reported.
+// for the testbed's settle period, so the scenario looks at the socket at the moment the end is reported.
 When("the application waits for the join of {string} to end", async function (this: JoinLeafWorld, socket: string) {
   const record = this.lastJoin(socket);
   const virtual = this.testbed.capabilities.has("virtual-clock");
@@ -41,7 +41,7 @@ When("the application waits for the join of {string} to end", async function (th
     await new Promise((r) => setImmediate(r));
     if (await joinEnded(this, record)) return;
     if (waited >= budget) return;
-    const step = waited < SETTLE_MS ? 1 : virtual ? 100 : 50;
+    const step = waited < this.testbed.settleMs ? 1 : virtual ? 100 : 50;
     await this.testbed.advance(step);
     waited += step;
   }
@@ -94,7 +94,7 @@ When("{string} starts joining {string} with:", async function (this: JoinLeafWor
 });
 
 When("the network settles", async function (this: JoinLeafWorld) {
-  await this.testbed.advance(SETTLE_MS);
+  await this.testbed.advance(this.testbed.settleMs);
 });
 
 When("{int} seconds pass", async function (this: JoinLeafWorld, seconds: number) {

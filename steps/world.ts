@@ -77,8 +77,6 @@ export interface SelectAnswer {
 export const DEFAULT_HOST = "local";
 /** The window message the harness asks WSAAsyncSelect to post. */
 export const ASYNC_MESSAGE = 0x8001; // WM_APP + 1
-/** How long "the network settles" lets pass: past every link delay, well short of a join timeout. */
-export const SETTLE_MS = 1_000;
 
 export class JoinLeafWorld extends World<RunParameters> {
   driver!: Driver;

@@ -67,6 +67,10 @@ export function inspectRealNetwork(): Inspection {
 export class RealTestbed implements Testbed {
   readonly kind = "real" as const;
   readonly capabilities: ReadonlySet<TestbedCapability>;
+  // Every link is a veth pair or lo inside one kernel: a datagram is in the receiver's buffer
+  // within microseconds. A fifth of a second leaves a wide margin on a loaded CI machine, where
+  // the simulated testbed's second would make each such scenario wait a real second.
+  readonly settleMs = 200;
   private readonly ns: Namespace | null;
   private readonly reasons: ReadonlyMap<TestbedCapability, string>;
   private readonly peers = new Map<string, { address: Hex; member?: Member }>();

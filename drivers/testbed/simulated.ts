@@ -6,6 +6,9 @@ import { isTestbedCapability } from "../capabilities";
 export class SimulatedTestbed implements Testbed {
   readonly kind = "simulated" as const;
   readonly capabilities: ReadonlySet<TestbedCapability>;
+  // A modelled network's link delays are its driver's; a second covers any it could sensibly
+  // have, and on a virtual clock it costs nothing.
+  readonly settleMs = 1_000;
 
   constructor(private readonly driver: Driver) {
     this.capabilities = new Set([...driver.capabilities].filter(isTestbedCapability));
