@@ -218,6 +218,12 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
     } finally {
       stop();
     }
+    // Scenarios were planned and none started: the harness never got going (a parallel worker
+    // that could not load the steps, say). That is no result of the implementation's, and must
+    // not replace the previous run.
+    if (!success && readRun(staging).scenarios.length === 0) {
+      throw new UsageError(`none of the ${plan.length} scenarios started (the errors above say why); ${path.relative(process.cwd(), final) || final}/ still holds the previous run`);
+    }
     moveIntoPlace(staging, final);
     process.stdout.write(`reports written to ${reportDir(o)}/ (messages.ndjson, report.html, junit.xml, run.json, allure-results/)\n`);
     for (const problem of features.broken) process.stdout.write(`LEFT OUT, not valid Gherkin: ${problem}\n`);

@@ -41,14 +41,16 @@ function profile(o) {
   const run = o.run || defaultRunName(o.driver, edition, o.tags || o.partial, o.dryRun);
   // Absolute: Cucumber runs in the package's folder (features and steps are the package's), the
   // reports go where the user is.
+  const parallel = Number((o.driverOptions || {}).parallel || 0);
   const dir = path.resolve(o.outDir || path.join(o.reportsRoot || reportsRoot(), run));
   const tags = [editionFilter(edition), o.tags].filter(Boolean).map((t) => `(${t})`).join(" and ");
   return {
     paths: o.paths || ["features/**/*.feature"],
-    // Compiled, the steps are JavaScript in dist/; from source, TypeScript through ts-node.
+    // Compiled, the steps are JavaScript in dist/; from source, TypeScript through ts-node. In
+    // process, not a second loader when this one already has one (ts-node from bin/, tsx in the
+    // tests); parallel workers are new processes and always need one.
     require: COMPILED ? ["dist/steps/**/*.js"] : ["steps/**/*.ts"],
-    // (Not twice: a second ts-node would look for a tsconfig from the user's folder.)
-    requireModule: COMPILED || process[Symbol.for("ts-node.register.instance")] ? [] : ["ts-node/register/transpile-only"],
+    requireModule: COMPILED || (require.extensions[".ts"] && !parallel) ? [] : ["ts-node/register/transpile-only"],
     // Exactly one formatter writes to stdout (the human one); every other one has its own file.
     // docs/reports.md lists what each writes.
     format: [
@@ -78,7 +80,7 @@ function profile(o) {
     tags,
     strict: true,
     // Cucumber's worker processes; each has its own driver (a remote driver: its own agent).
-    parallel: Number((o.driverOptions || {}).parallel || 0),
+    parallel,
     worldParameters: { driver: o.driver, edition, run, driverOptions: o.driverOptions || {} },
   };
 }
