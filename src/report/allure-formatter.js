@@ -10,8 +10,29 @@
 // folder when a run starts, so one folder always holds one run.
 const reporterModule = require("allure-cucumberjs/reporter");
 const AllureCucumberReporter = reporterModule.default || reporterModule;
+const { stringifyEnvInfo } = require("allure-js-commons/sdk/reporter");
 const fs = require("node:fs");
 const path = require("node:path");
+
+// Allure's own FileSystemWriter fsyncs every result through a temporary file: hundreds of disk
+// flushes a run, a third of a simulator run's wall time. A run's folder is already written aside
+// and moved in whole when it ends (src/conformance.ts), so plain writes lose nothing.
+class PlainWriter {
+  constructor(dir) {
+    this.dir = dir;
+  }
+  file(name, data) {
+    fs.mkdirSync(this.dir, { recursive: true });
+    fs.writeFileSync(path.join(this.dir, name), data);
+  }
+  writeAttachment(name, content) { this.file(name, content); }
+  writeAttachmentFromPath(name, from) { fs.mkdirSync(this.dir, { recursive: true }); fs.copyFileSync(from, path.join(this.dir, name)); }
+  writeEnvironmentInfo(info) { this.file("environment.properties", stringifyEnvInfo(info)); }
+  writeCategoriesDefinitions(categories) { this.file("categories.json", JSON.stringify(categories)); }
+  writeGroup(result) { this.file(`${result.uuid}-container.json`, JSON.stringify(result)); }
+  writeResult(result) { this.file(`${result.uuid}-result.json`, JSON.stringify(result)); }
+  writeGlobals(name, info) { this.file(name, JSON.stringify(info)); }
+}
 
 const STATUS_MEDIA_TYPE = "application/vnd.joinleaf.status+json";
 
@@ -72,7 +93,7 @@ class JoinLeafAllureFormatter extends AllureCucumberReporter {
     if (a.resultsDir && path.basename(a.resultsDir) === "allure-results") fs.rmSync(a.resultsDir, { recursive: true, force: true });
     super({
       ...options,
-      parsedArgvOptions: { resultsDir: a.resultsDir, environmentInfo: a.environmentInfo, categories: CATEGORIES },
+      parsedArgvOptions: { resultsDir: a.resultsDir, writer: new PlainWriter(a.resultsDir), environmentInfo: a.environmentInfo, categories: CATEGORIES },
     });
     this.specUrl = a.specUrl;
     this.edition = a.environmentInfo.edition;
