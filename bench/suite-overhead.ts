@@ -47,7 +47,7 @@ function devNull(): NodeJS.WritableStream {
 function measure(kind: Kind): { wallMs: number; cpuMs: number; success: boolean } {
   const reports = mkdtempSync(path.join(os.tmpdir(), "joinleaf-overhead-"));
   try {
-    const r = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", __filename, "--child", kind, reports], {
+    const r = spawnSync(process.execPath, ["--import", "tsx", __filename, "--child", kind, reports], {
       encoding: "utf8",
       cwd: path.join(__dirname, ".."),
       maxBuffer: 64 * 1024 * 1024,

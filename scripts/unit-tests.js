@@ -11,7 +11,7 @@ const files = readdirSync(path.join(root, "test"))
   .filter((f) => f.endsWith(".test.ts"))
   .sort()
   .map((f) => path.join("test", f));
-const r = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", "--test", ...process.argv.slice(2), ...files], { cwd: root, stdio: "inherit" });
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", ...process.argv.slice(2), ...files], { cwd: root, stdio: "inherit" });
 if (r.error) {
   process.stderr.write(`unit tests: could not start node: ${r.error.message}\n`);
   process.exit(1);

@@ -1,7 +1,7 @@
 // The spec lint: checks that the feature files and the catalogue agree, and prints coverage.
 //
 //   npm run lint:spec                      (features/ and features/catalogue.yaml)
-//   node --require ts-node/register/transpile-only src/lint-spec.ts [--features DIR] [--catalogue FILE]
+//   node --import tsx src/lint-spec.ts [--features DIR] [--catalogue FILE]
 //
 // Exit status 1 when any problem is found; every problem is printed as "file:line: message".
 // The tag and step vocabulary it enforces is documented in features/README.md.

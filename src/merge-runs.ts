@@ -1,7 +1,7 @@
 // Merges the message streams of one certification split over several machines (each ran a
 // disjoint tag split of the same suite, same driver and edition) into one run folder:
 //
-//   node --require ts-node/register/transpile-only src/merge-runs.ts OUT_DIR SHARD_DIR...
+//   node --import tsx src/merge-runs.ts OUT_DIR SHARD_DIR...
 //
 // The merged messages.ndjson reads as one Cucumber run: the documents and step definitions of
 // every shard, each scenario's test case from the shard that ran it, one testRunStarted (the

@@ -23,7 +23,7 @@ interface StepLibrary {
 
 async function library(): Promise<StepLibrary> {
   const { runConfiguration } = await loadConfiguration(
-    { provided: { require: ["steps/**/*.ts"], requireModule: ["ts-node/register/transpile-only"], paths: [] } },
+    { provided: { require: ["steps/**/*.ts"], requireModule: [], paths: [] } },
     { cwd: root },
   );
   return (await loadSupport({ sources: runConfiguration.sources, support: runConfiguration.support }, { cwd: root })) as unknown as StepLibrary;

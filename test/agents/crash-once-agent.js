@@ -2,7 +2,7 @@
 // lets time pass behind a joinLeaf (the harness is waiting for a blocking join): a crash in the
 // middle of a blocking join, exactly once per run.
 // CRASH_MARKER names a file that says "already crashed" to the agents started after it.
-require("ts-node").register({ transpileOnly: true, project: require("node:path").join(__dirname, "..", "..", "tsconfig.json") });
+require("tsx/cjs"); // the simulator from its TypeScript sources
 const fs = require("node:fs");
 const marker = process.env.CRASH_MARKER;
 let joining = false;
