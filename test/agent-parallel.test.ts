@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { loadCatalogue } from "../src/report/catalogue";
 import { buildMatrix } from "../src/report/matrix";
 import { loadRuns } from "../src/report/runs";
@@ -23,44 +23,43 @@ function conformance(reports: string, args: string[]): void {
 const order = (dir: string) => readRun(dir).scenarios.map((s) => `${s.key} ${s.status}`);
 const junitOrder = (dir: string) => [...readFileSync(path.join(dir, "junit.xml"), "utf8").matchAll(/<testcase [^>]*name="([^"]*)"/g)].map((m) => m[1]);
 
+// One serial run of the whole suite, the yardstick of both tests.
+const reports = mkdtempSync(path.join(os.tmpdir(), "joinleaf-parallel-"));
+after(() => rmSync(reports, { recursive: true, force: true }));
+let serialRun: string | undefined;
+function serialWhole(): string {
+  if (!serialRun) conformance(reports, ["--driver", "simulator", "--run", "serial"]);
+  return (serialRun = path.join(reports, "serial"));
+}
+
 test("--parallel 2 gives the serial run's results in the serial run's order, in process and through agents", { timeout: 600_000 }, async () => {
-  const reports = mkdtempSync(path.join(os.tmpdir(), "joinleaf-parallel-"));
-  try {
-    conformance(reports, ["--driver", "simulator", "--run", "serial"]);
-    conformance(reports, ["--driver", "simulator", "--run", "parallel", "--parallel", "2"]);
-    conformance(reports, ["--driver", "remote", "--run", "remote-parallel", "--parallel", "2"]);
-    const serial = order(path.join(reports, "serial"));
-    assert.ok(serial.length > 100);
-    assert.deepEqual(order(path.join(reports, "parallel")), serial);
-    assert.deepEqual(order(path.join(reports, "remote-parallel")), serial);
-    assert.deepEqual(junitOrder(path.join(reports, "parallel")), junitOrder(path.join(reports, "serial")));
-  } finally {
-    rmSync(reports, { recursive: true, force: true });
-  }
+  serialWhole();
+  conformance(reports, ["--driver", "simulator", "--run", "parallel", "--parallel", "2"]);
+  conformance(reports, ["--driver", "remote", "--run", "remote-parallel", "--parallel", "2"]);
+  const serial = order(path.join(reports, "serial"));
+  assert.ok(serial.length > 100);
+  assert.deepEqual(order(path.join(reports, "parallel")), serial);
+  assert.deepEqual(order(path.join(reports, "remote-parallel")), serial);
+  assert.deepEqual(junitOrder(path.join(reports, "parallel")), junitOrder(path.join(reports, "serial")));
 });
 
 test("two tag-split halves, merged, give the same matrix column as one whole run; overlapping or missing halves are refused", { timeout: 600_000 }, async () => {
-  const reports = mkdtempSync(path.join(os.tmpdir(), "joinleaf-shards-"));
-  try {
-    conformance(reports, ["--driver", "simulator", "--run", "whole"]);
-    conformance(reports, ["--driver", "simulator", "--run", "half-a", "--tags", "@needs:rooted-control"]);
-    conformance(reports, ["--driver", "simulator", "--run", "half-b", "--tags", "not @needs:rooted-control"]);
-    mergeRuns(path.join(reports, "merged"), [path.join(reports, "half-a"), path.join(reports, "half-b")]);
-    const catalogue = loadCatalogue();
-    const column = (run: string) => {
-      const m = buildMatrix(loadRuns([path.join(reports, run)]), catalogue);
-      return { cells: m.rows.map((r) => ({ id: r.entry.id, text: r.cells[0].text, scenarios: r.cells[0].scenarios })), totals: m.runs[0].totals, complete: m.runs[0].complete };
-    };
-    const whole = column("whole");
-    assert.ok(whole.cells.some((c) => c.scenarios.length > 0));
-    assert.deepEqual(column("merged"), whole);
-    assert.deepEqual(order(path.join(reports, "merged")), order(path.join(reports, "whole")));
+  const whole = path.basename(serialWhole());
+  conformance(reports, ["--driver", "simulator", "--run", "half-a", "--tags", "@needs:rooted-control"]);
+  conformance(reports, ["--driver", "simulator", "--run", "half-b", "--tags", "not @needs:rooted-control"]);
+  mergeRuns(path.join(reports, "merged"), [path.join(reports, "half-a"), path.join(reports, "half-b")]);
+  const catalogue = loadCatalogue();
+  const column = (run: string) => {
+    const m = buildMatrix(loadRuns([path.join(reports, run)]), catalogue);
+    return { cells: m.rows.map((r) => ({ id: r.entry.id, text: r.cells[0].text, scenarios: r.cells[0].scenarios })), totals: m.runs[0].totals, complete: m.runs[0].complete };
+  };
+  const wholeColumn = column(whole);
+  assert.ok(wholeColumn.cells.some((c) => c.scenarios.length > 0));
+  assert.deepEqual(column("merged"), wholeColumn);
+  assert.deepEqual(order(path.join(reports, "merged")), order(path.join(reports, whole)));
 
-    assert.throws(() => mergeRuns(path.join(reports, "bad"), [path.join(reports, "half-a"), path.join(reports, "whole")]), MergeError);
-    assert.throws(() => mergeRuns(path.join(reports, "bad"), [path.join(reports, "half-a"), path.join(reports, "half-a")]), /must not overlap/);
-    conformance(reports, ["--driver", "simulator", "--run", "half-c", "--tags", "@needs:rooted-control and @needs:scripted-peers"]);
-    assert.throws(() => mergeRuns(path.join(reports, "bad"), [path.join(reports, "half-c"), path.join(reports, "half-b")]), /ran in no shard/);
-  } finally {
-    rmSync(reports, { recursive: true, force: true });
-  }
+  assert.throws(() => mergeRuns(path.join(reports, "bad"), [path.join(reports, "half-a"), path.join(reports, whole)]), MergeError);
+  assert.throws(() => mergeRuns(path.join(reports, "bad"), [path.join(reports, "half-a"), path.join(reports, "half-a")]), /must not overlap/);
+  conformance(reports, ["--driver", "simulator", "--run", "half-c", "--tags", "@needs:rooted-control and @needs:scripted-peers"]);
+  assert.throws(() => mergeRuns(path.join(reports, "bad"), [path.join(reports, "half-c"), path.join(reports, "half-b")]), /ran in no shard/);
 });

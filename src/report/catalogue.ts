@@ -50,6 +50,9 @@ export function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
+/** The last parse of each file: a process that runs the suite many times (variants, equivalence) parses it once. */
+const parsed = new Map<string, { text: string; catalogue: Catalogue }>();
+
 export function loadCatalogue(file = CATALOGUE_PATH, o: { strict?: boolean } = {}): Catalogue {
   let text: string;
   try {
@@ -57,7 +60,12 @@ export function loadCatalogue(file = CATALOGUE_PATH, o: { strict?: boolean } = {
   } catch (err) {
     throw new CatalogueError(file, `cannot read the catalogue: ${(err as Error).message}`);
   }
-  return parseCatalogue(text, file, o);
+  const key = `${o.strict ?? true}\0${path.resolve(file)}`;
+  const known = parsed.get(key);
+  if (known?.text === text) return known.catalogue;
+  const catalogue = parseCatalogue(text, file, o);
+  parsed.set(key, { text, catalogue });
+  return catalogue;
 }
 
 /** Parses the catalogue; `strict: false` (the lint) keeps entries without an id for the lint to name. */
