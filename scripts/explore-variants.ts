@@ -21,8 +21,9 @@ async function main(): Promise<void> {
   const summaryFile = path.join(reportsRoot(), "variants", "summary.json");
   const suite = new Map<string, boolean>();
   if (existsSync(summaryFile)) {
-    for (const v of JSON.parse(readFileSync(summaryFile, "utf8")).variants as Array<{ id: string; kind: string; verdict: string }>) {
-      if (v.kind === "broken") suite.set(v.id, v.verdict !== "not-caught");
+    for (const v of JSON.parse(readFileSync(summaryFile, "utf8")).variants as Array<{ id: string; kind: string; verdict: string; suiteCaught?: boolean }>) {
+      // The verdict of an explore-only variant is explore's; what the suite did is suiteCaught.
+      if (v.kind === "broken") suite.set(v.id, v.suiteCaught ?? v.verdict !== "not-caught");
     }
   } else {
     console.log(`(no ${summaryFile}: run "npx joinleaf variants --kind broken" first to compare with the suite)`);

@@ -1,14 +1,17 @@
 // The variant self-test: the suite, in process, against every named simulator variant
 // (drivers/simulator/variants.ts). A conformant variant must come out with no FAIL in either
-// edition; a broken one must be caught (some FAIL) in at least one. One Cucumber support library
-// serves every run; no report formatters run, only the message stream is kept, in memory.
+// edition; a broken one must be caught (some FAIL) in at least one, or, when it says only explore
+// catches it, explore must find it with a fixed seed. One Cucumber support library serves every
+// run; no report formatters run, only the message stream is kept, in memory.
 import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
 import type { Envelope } from "@cucumber/messages";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { Variant, VARIANTS } from "../drivers/simulator/variants";
+import { caughtBy, Variant, VARIANTS } from "../drivers/simulator/variants";
 import { featureFiles, supportCode } from "./conformance";
+import { explore } from "./explore/explore";
+import { conformantVariantIds } from "./explore/references";
 import { parseMessages, Status, STATUSES } from "./results";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { profile, reportsRoot } = require("./profile") as typeof import("./profile");
@@ -25,15 +28,30 @@ export interface VariantOutcome {
   kind: Variant["kind"];
   summary: string;
   breaks: string[];
+  /** Broken only: the tool expected to catch it. */
+  caughtBy?: "suite" | "explore";
   editions: Partial<Record<Edition, EditionOutcome>>;
-  /** ok: conformant with no FAIL, or broken and caught; false-fail / not-caught otherwise. */
+  /** Some scenario failed in some edition (for a conformant variant, a false FAIL). */
+  suiteCaught: boolean;
+  /** For a variant only explore is expected to catch: what the fixed-seed explore run found. */
+  explore?: { seed: number; runs: number; found: boolean; at?: string; actions?: number };
+  /** ok: conformant with no FAIL, or broken and caught by what its caughtBy names; false-fail / not-caught otherwise. */
   verdict: "ok" | "false-fail" | "not-caught";
 }
+
+/**
+ * The explore run that must find each variant only explore catches: a fixed seed, so the check
+ * gives the same answer every time, and few runs, so it stays quick. Should a change to the
+ * generator make it miss, the message says which variant: look at what explore now generates.
+ */
+export const EXPLORE_CHECK = { seed: 1, runs: 500, length: 20 } as const;
 
 export interface VariantsOptions {
   kind?: "conformant" | "broken" | "all";
   only?: string[];
   editions?: Edition[];
+  /** false: skip the explore run of explore-only variants (a test of what the suite alone does). */
+  exploreCheck?: boolean;
   /** Called after each variant, e.g. to print its line. */
   onVariant?: (o: VariantOutcome) => void;
 }
@@ -54,6 +72,8 @@ export const SAMPLE: readonly string[] = [
   "fd-connect-always-zero",
   "no-already-check",
   "no-fd-close-at-root",
+  // The one variant only explore catches: its explore run takes a second or two.
+  "failed-join-left-pending",
 ];
 
 const FAILED_STATUSES: ReadonlySet<Status> = new Set<Status>(["FAIL", "TIMEOUT", "CRASH"]);
@@ -78,7 +98,8 @@ export async function runVariants(o: VariantsOptions = {}): Promise<VariantOutco
   const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
   const outcomes: VariantOutcome[] = [];
   for (const v of selectVariants(o)) {
-    const out: VariantOutcome = { id: v.id, kind: v.kind, summary: v.summary, breaks: v.breaks ?? [], editions: {}, verdict: "ok" };
+    const out: VariantOutcome = { id: v.id, kind: v.kind, summary: v.summary, breaks: v.breaks ?? [], editions: {}, suiteCaught: false, verdict: "ok" };
+    if (v.kind === "broken") out.caughtBy = caughtBy(v);
     for (const edition of editions) {
       const config = configs.get(edition) as NonNullable<ReturnType<typeof configs.get>>;
       const lines: string[] = [];
@@ -92,22 +113,37 @@ export async function runVariants(o: VariantsOptions = {}): Promise<VariantOutco
       const failed = results.scenarios.filter((r) => FAILED_STATUSES.has(r.status)).map((r) => ({ scenario: r.key, rules: r.rules }));
       out.editions[edition] = { statuses, failed };
     }
-    const caught = Object.values(out.editions).some((e) => e.failed.length > 0);
-    out.verdict = v.kind === "conformant" ? (caught ? "false-fail" : "ok") : caught ? "ok" : "not-caught";
+    out.suiteCaught = Object.values(out.editions).some((e) => e.failed.length > 0);
+    // Whether the suite catches an explore-only variant too is reported, not judged (test/variants.test.ts keeps the claim).
+    if (out.caughtBy === "explore" && o.exploreCheck !== false) out.explore = await exploreCheck(v, support);
+    const caught = out.explore ? out.explore.found : out.suiteCaught;
+    out.verdict = v.kind === "conformant" ? (out.suiteCaught ? "false-fail" : "ok") : caught ? "ok" : "not-caught";
     o.onVariant?.(out);
     outcomes.push(out);
   }
   return outcomes;
 }
 
-/** One line per variant: id, kind, FAIL count per edition, caught or not, the failing entries. */
+/** Explore, with the fixed seed, against one variant of the model. */
+async function exploreCheck(v: Variant, support: Awaited<ReturnType<typeof supportCode>>): Promise<NonNullable<VariantOutcome["explore"]>> {
+  const { seed, runs, length } = EXPLORE_CHECK;
+  const r = await explore({ driver: "simulator", driverOptions: { variant: v.id }, edition: "current", runs, seed, length, references: conformantVariantIds() }, support);
+  if (!r.failure) return { seed, runs, found: false };
+  return { seed, runs, found: true, at: r.failure.divergence.message.replace(/: got .*/s, ""), actions: r.failure.trace.length + 1 };
+}
+
+/** One line per variant: id, kind, FAIL count per edition, caught or not, the failing entries; for an explore-only one, what explore found. */
 export function describeOutcome(o: VariantOutcome): string {
   const counts = Object.entries(o.editions)
     .map(([e, r]) => `${e} ${r.failed.length} FAIL`)
     .join(", ");
   const rules = [...new Set(Object.values(o.editions).flatMap((r) => r.failed.flatMap((f) => f.rules)))].sort();
-  const word = o.kind === "conformant" ? (o.verdict === "ok" ? "clean" : "FALSE FAIL") : o.verdict === "ok" ? "caught" : "NOT CAUGHT";
-  return `${o.id.padEnd(30)} ${o.kind.padEnd(10)} ${counts.padEnd(30)} ${word}${rules.length ? ` (${rules.join(" ")})` : ""}`;
+  const line = (word: string) => `${o.id.padEnd(30)} ${o.kind.padEnd(10)} ${counts.padEnd(30)} ${word}${rules.length ? ` (${rules.join(" ")})` : ""}`;
+  if (o.kind === "conformant") return line(o.verdict === "ok" ? "clean" : "FALSE FAIL");
+  const x = o.explore;
+  if (!x) return line(o.verdict === "ok" ? "caught" : "NOT CAUGHT");
+  const found = x.found ? `caught by explore (seed ${x.seed}, shrunk to ${x.actions} actions, ${x.at})` : `NOT CAUGHT by explore (seed ${x.seed}, ${x.runs} runs)`;
+  return line(`${found}; suite: ${o.suiteCaught ? "catches it too, so it is not explore-only" : "not caught"}`);
 }
 
 /** Writes <reports root>/variants/summary.json (read by the trace report). */
@@ -121,6 +157,6 @@ export function writeSummary(outcomes: VariantOutcome[], root = reportsRoot()): 
 
 /** The variant list as docs/variants.md shows it (a test keeps the page in step with VARIANTS). */
 export function variantsTable(): string {
-  const rows = VARIANTS.map((v) => `| \`${v.id}\` | ${v.kind} | ${v.breaks?.join(", ") ?? ""} | ${v.summary} |`);
-  return ["| id | kind | breaks | what it is |", "| --- | --- | --- | --- |", ...rows].join("\n");
+  const rows = VARIANTS.map((v) => `| \`${v.id}\` | ${v.kind} | ${v.breaks?.join(", ") ?? ""} | ${v.kind === "broken" ? caughtBy(v) : ""} | ${v.summary} |`);
+  return ["| id | kind | breaks | caught by | what it is |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }

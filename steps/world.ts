@@ -163,27 +163,36 @@ export class JoinLeafWorld extends World<RunParameters> {
     const group = newGroup ? SG_UNCONSTRAINED_GROUP : 0;
     const created = await this.driver.socket({ host, protocol: this.protocol.id, flags: control | data, group });
     const sock = await this.expectOk(`WSASocket for "${name}"`, created);
+    this.claim(name, sock, host, false);
     this.sockets.set(name, { sock, host, role, registration: "none", blocking: true });
   }
 
   async createPlainSocket(name: string): Promise<void> {
     const created = await this.driver.socket({ host: DEFAULT_HOST, protocol: this.protocol.id, flags: 0 });
     const sock = await this.expectOk(`WSASocket for "${name}"`, created);
+    this.claim(name, sock, DEFAULT_HOST, false);
     this.sockets.set(name, { sock, host: DEFAULT_HOST, role: "plain", registration: "none", blocking: true });
   }
 
   /** Names a c_leaf socket the scenario got back; a name given earlier to the same descriptor gives way. */
   adopt(name: string, sock: Sock, host: string, from?: NamedSocket): void {
+    this.claim(name, sock, host, true);
+    this.sockets.set(name, { sock, host, role: "c_leaf", registration: from?.registration ?? "none", blocking: from?.blocking ?? true });
+  }
+
+  /**
+   * Other names holding `sock` on `host` give way to `name`. For the same socket under a new name
+   * (`carry`) its events go along; for a new socket on a descriptor the provider handed out again
+   * after a close, the old name's mode and events were the closed socket's and are dropped.
+   */
+  private claim(name: string, sock: Sock, host: string, carry: boolean): void {
     for (const [other, s] of [...this.sockets]) {
-      if (s.sock !== sock || other === name) continue;
+      if (s.sock !== sock || s.host !== host || other === name) continue;
       this.sockets.delete(other);
       const seen = this.seen.get(other);
-      if (seen) {
-        this.seenFor(name).push(...seen);
-        this.seen.delete(other);
-      }
+      this.seen.delete(other);
+      if (seen && carry) this.seenFor(name).push(...seen);
     }
-    this.sockets.set(name, { sock, host, role: "c_leaf", registration: from?.registration ?? "none", blocking: from?.blocking ?? true });
   }
 
   // ------------------------------------------------------------ joining

@@ -38,6 +38,18 @@ test("a provider that writes callee data past a short buffer is found, shrunk, a
   assert.ok(failure.trace.length + 1 <= 8, `the sequence was shrunk to ${failure.trace.length + 1} actions`);
 });
 
+test("a closed socket's name gives way when the provider hands its descriptor to a new socket", async () => {
+  // Kept, the old name would still say "nonblocking" of what is now a blocking socket: a join
+  // through it waited for time nobody let pass, and explore ended with no word and exit code 0.
+  const runner = new StepRunner(await stepLibrary());
+  const w = new JoinLeafWorld({ parameters: { driver: "simulator", edition: "current", run: "x", driverOptions: { variant: "descriptor-reuse" } }, attach: (() => undefined) as never, log: () => undefined, link: () => undefined });
+  assert.equal(await w.start(["nonrooted-control"]), null);
+  for (const text of ['a c_leaf socket "a"', '"a" is in nonblocking mode', 'the application closes "a"', 'a c_leaf socket "b"']) await runner.run(w, { keyword: "Given", text });
+  assert.deepEqual([...w.sockets.keys()], ["b"]);
+  assert.equal(w.socket("b").blocking, true);
+  await w.closeAll();
+});
+
 test("Then lines say what the answer was, in the suite's vocabulary", () => {
   const join = { keyword: "When" as const, text: '"a" joins "p"', names: "b" };
   assert.deepEqual(thenLines(join, { status: "ok", join: { result: "a new socket", callee: null } }), ['the join returns a new c_leaf socket "b"']);

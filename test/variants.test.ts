@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
-import { VARIANTS } from "../drivers/simulator/variants";
+import { caughtBy, VARIANTS } from "../drivers/simulator/variants";
 import { runVariants, SAMPLE, variantsTable, writeSummary } from "../src/variants";
 
 const ROOT = path.join(__dirname, "..");
@@ -32,6 +32,21 @@ test("every variant has a unique id; broken ones name one defect and catalogue e
   assert.equal(new Set(broken.map((v) => v.defect)).size, broken.length, "two broken variants share a defect");
   for (const v of VARIANTS.filter((x) => x.kind === "conformant")) assert.equal(v.defect, undefined, `${v.id} is conformant yet has a defect`);
   for (const id of SAMPLE) assert.ok(ids.includes(id), `sample names unknown variant ${id}`);
+  for (const v of VARIANTS.filter((x) => x.caughtBy)) assert.equal(v.kind, "broken", `${v.id} says what catches it, but only a broken variant is caught`);
+  // Each explore-only variant costs an explore run on top of the suite's: npm test's sample takes one.
+  assert.ok(SAMPLE.filter((id) => caughtBy(VARIANTS.find((v) => v.id === id)!) === "explore").length <= 1, "more than one explore-only variant in the sample");
+});
+
+const EXPLORE_ONLY = VARIANTS.filter((v) => v.kind === "broken" && caughtBy(v) === "explore").map((v) => v.id);
+
+// That explore finds them is what `joinleaf variants` checks (the sample one of them, CI all).
+test("the variants said to be caught only by explore are caught by no scenario in either edition", { skip: !EXPLORE_ONLY.length && "no variant is said to be explore-only" }, async () => {
+  assert.ok(EXPLORE_ONLY.length >= 2, `only ${EXPLORE_ONLY.length} explore-only variant(s)`);
+  for (const o of await runVariants({ only: EXPLORE_ONLY, exploreCheck: false })) {
+    const failed = Object.values(o.editions).flatMap((e) => e.failed.map((f) => f.scenario));
+    assert.equal(o.suiteCaught, false, `the suite catches ${o.id} (${failed.join(", ")}): it is not explore-only, drop its caughtBy`);
+    assert.equal(o.explore, undefined);
+  }
 });
 
 test("the runner finds the reference clean and catches a callee buffer overrun, and the summary has the trace report's shape", async () => {
@@ -52,7 +67,8 @@ test("the runner finds the reference clean and catches a callee buffer overrun, 
   assert.equal(file, path.join(dir, "variants", "summary.json"));
   const summary = JSON.parse(readFileSync(file, "utf8"));
   const v = summary.variants[1];
-  assert.deepEqual(Object.keys(v).sort(), ["breaks", "editions", "id", "kind", "summary", "verdict"]);
+  assert.deepEqual(Object.keys(v).sort(), ["breaks", "caughtBy", "editions", "id", "kind", "suiteCaught", "summary", "verdict"]);
+  assert.equal(v.caughtBy, "suite");
   assert.deepEqual(v.breaks, ["JL-110", "JL-068"]);
   assert.ok(typeof v.editions.current.statuses.FAIL === "number");
 });

@@ -195,6 +195,16 @@ export interface Defects {
   noRetryAfterFailure: boolean;
   /** The provider writes its normalised copy of name back into the caller's buffer. */
   writesBackName: boolean;
+  /**
+   * The completion path of a nonblocking join does not clear the socket's "joining" mark when the
+   * join failed (the blocking path clears it on return): every later join on s fails WSAEALREADY.
+   */
+  failedJoinLeftPending: boolean;
+  /**
+   * A join that fails at the call (bad arguments, say) while an earlier join on s is still pending
+   * goes out through the error path that resets the socket's join state: the earlier join is dropped.
+   */
+  failedCallDropsPendingJoin: boolean;
 }
 
 export type Defect = keyof Defects;

@@ -56,7 +56,12 @@ export abstract class JoinModel extends SocketModel {
       inputsUnchanged: sameSnapshot(snapshot(a), inputs),
     });
     const started = this.startJoin(callId, s, a);
-    if (typeof started === "number") return returns(fail(started));
+    if (typeof started === "number") {
+      // The error exit resets the socket's join state, also that of a join an earlier call started.
+      const earlier = this.sockets.get(s)?.pendingJoin;
+      if (earlier && started !== E.WSAEALREADY && this.bug("failedCallDropsPendingJoin")) this.cancel(earlier);
+      return returns(fail(started));
+    }
     const join = started;
     if (this.bug("writesBackName") && typeof a.name === "string") a.name = a.name.slice(0, 4) + "0".repeat(a.name.length - 4);
     if (this.bug("blockingReturnsEarly") && !join.s.nonBlocking) return returns(ok(join.returned.id));
@@ -330,7 +335,6 @@ export abstract class JoinModel extends SocketModel {
     join.finished = true;
     join.timeout?.cancel();
     const { s, returned } = join;
-    if (s.pendingJoin === join) s.pendingJoin = null;
     if (s.host.blocking === join) s.host.blocking = null;
     const t = join.target;
     if (t.kind === "peer" && t.peer.pending === join) t.peer.pending = null;
@@ -340,6 +344,9 @@ export abstract class JoinModel extends SocketModel {
       if (this.bug("calleeAfterFdConnect")) this.clock.schedule(1, () => this.writeCallee(join, memory, calleeHex));
       else outcome = this.writeCallee(join, memory, calleeHex);
     }
+    // A blocking call clears the mark as it returns; the nonblocking completion path has to itself.
+    const leftPending = !!outcome && s.nonBlocking && this.bug("failedJoinLeftPending");
+    if (s.pendingJoin === join && !leftPending) s.pendingJoin = null;
     if (outcome) {
       s.host.reservedBandwidth -= join.bandwidth;
       s.failedBefore = true;

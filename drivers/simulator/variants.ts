@@ -14,10 +14,17 @@ export interface Variant {
   choices?: Partial<Choices>;
   /** The one defect a broken variant switches on. */
   defect?: Defect;
+  /**
+   * Broken only: what is expected to catch it. "suite" (the default) is the hand-written features;
+   * "explore" means only random sequences do, and `joinleaf variants` checks that explore finds it.
+   */
+  caughtBy?: "suite" | "explore";
 }
 
 const ok = (id: string, summary: string, choices: Partial<Choices>): Variant => ({ id, kind: "conformant", summary, choices });
 const bug = (id: string, defect: Defect, breaks: string[], summary: string): Variant => ({ id, kind: "broken", summary, breaks, defect });
+/** A bug that only a sequence the features never make shows. */
+const sequenceBug = (id: string, defect: Defect, breaks: string[], summary: string): Variant => ({ ...bug(id, defect, breaks, summary), caughtBy: "explore" });
 
 export const VARIANTS: readonly Variant[] = [
   ok("reference", "the simulator as it always behaved (DEFAULT_CHOICES)", {}),
@@ -125,7 +132,14 @@ export const VARIANTS: readonly Variant[] = [
   bug("close-does-not-cancel", "closeDoesNotCancel", ["JL-041"], "closesocket on a pending join's new descriptor does not cancel the join"),
   bug("no-retry-after-failure", "noRetryAfterFailure", ["JL-025", "JL-026", "JL-027"], "a c_leaf whose join failed cannot try again (WSAEINVAL)"),
   bug("writes-back-name", "writesBackName", ["JL-003"], "writes its normalised copy of name back into the caller's buffer"),
+  sequenceBug("failed-join-left-pending", "failedJoinLeftPending", ["JL-036", "JL-025", "JL-026", "JL-027"], "a nonblocking join that fails leaves s marked as joining: every later join on s fails WSAEALREADY"),
+  sequenceBug("failed-call-drops-pending", "failedCallDropsPendingJoin", ["JL-036", "JL-031", "JL-103"], "a join that fails at the call while another is pending on s silently drops the pending one"),
 ];
+
+/** What is expected to catch a broken variant (the suite unless it says otherwise). */
+export function caughtBy(v: Variant): "suite" | "explore" {
+  return v.caughtBy ?? "suite";
+}
 
 export function findVariant(id: string): Variant | undefined {
   return VARIANTS.find((v) => v.id === id);

@@ -122,6 +122,22 @@ export function describeAction(a: Action): string {
   return `${a.keyword} ${a.text}${a.table ? ` ${a.table.map((r) => `| ${r.join(" | ")} |`).join(" ")}` : ""}`;
 }
 
+/** The action being carried out, for the message when one never returns. */
+let inFlight: Action | null = null;
+
+/**
+ * `work`, unless the event loop runs dry first: a step that waits for time nobody lets pass leaves
+ * nothing scheduled, and Node would end the process mid-run with exit code 0, as if all was well.
+ */
+function unlessStalled<T>(work: Promise<T>): Promise<T> {
+  let idle = (): void => undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    idle = () => reject(new Error(`explore: ${inFlight ? describeAction(inFlight) : "a step"} never returned, and nothing was left to run`));
+    process.once("beforeExit", idle);
+  });
+  return Promise.race([work, stalled]).finally(() => process.off("beforeExit", idle));
+}
+
 class ExploreCommand implements fc.AsyncCommand<Model, JoinLeafWorld> {
   /** The action as it was last made: the names it acts on depend on the scenario so far. */
   private made: Action | null = null;
@@ -137,6 +153,7 @@ class ExploreCommand implements fc.AsyncCommand<Model, JoinLeafWorld> {
 
   async run(m: Model, dut: JoinLeafWorld): Promise<void> {
     const action = (this.made = this.planned(m.names)!);
+    inFlight = action;
     const got = await perform(this.runner, dut, action);
     const { agrees, answers } = await m.oracle.agrees(action, got, m.trace);
     if (!agrees) throw new Divergence(action, got, answers);
@@ -202,7 +219,7 @@ export async function explore(o: ExploreOptions, library: ISupportCodeLibrary): 
       await model.oracle.close();
     }
   });
-  const details = await fc.check(property, { numRuns: o.runs, seed: o.seed, path: o.path, endOnFailure: false });
+  const details = await unlessStalled(fc.check(property, { numRuns: o.runs, seed: o.seed, path: o.path, endOnFailure: false }));
   if (!details.failed) return { sequences };
   const error = details.errorInstance;
   if (!(error instanceof Divergence)) throw error instanceof Error ? error : new Error(String(error));

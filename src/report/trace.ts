@@ -65,6 +65,9 @@ export interface VariantSummary {
     summary: string;
     breaks?: string[];
     editions: Record<string, { statuses?: Record<string, number>; failed?: Array<{ scenario: string; rules: string[] }> }>;
+    /** "explore": a bug no scenario is meant to catch; explore's fixed-seed run found it or not. */
+    caughtBy?: "suite" | "explore";
+    explore?: { found: boolean };
     verdict: "ok" | "false-fail" | "not-caught";
   }>;
 }
@@ -81,9 +84,13 @@ export interface VariantCatch {
 export interface VariantTrace {
   file: string;
   conformant: { count: number; withoutFail: number; falseFails: string[] };
-  broken: { count: number; caught: number; notCaught: string[] };
-  /** Per entry: broken variants its scenarios catch, and declared ones they miss. */
-  byEntry: Map<string, { catches: VariantCatch[]; misses: Array<{ id: string; summary: string }> }>;
+  /** `byExplore`: those only explore is meant to catch, and did (counted in `caught`). */
+  broken: { count: number; caught: number; notCaught: string[]; byExplore: string[] };
+  /**
+   * Per entry: broken variants its scenarios catch, declared ones they miss, and declared ones
+   * only explore is meant to catch (no scenario is expected to).
+   */
+  byEntry: Map<string, { catches: VariantCatch[]; misses: Array<{ id: string; summary: string }>; explored: Array<{ id: string; summary: string }> }>;
 }
 
 export class VariantSummaryError extends Error {}
@@ -110,23 +117,24 @@ export function readVariantSummary(reportsDir: string): { file: string; summary:
 export function traceVariants(file: string, summary: VariantSummary): VariantTrace {
   const byEntry: VariantTrace["byEntry"] = new Map();
   const slot = (id: string) => {
-    if (!byEntry.has(id)) byEntry.set(id, { catches: [], misses: [] });
+    if (!byEntry.has(id)) byEntry.set(id, { catches: [], misses: [], explored: [] });
     return byEntry.get(id)!;
   };
   const failsOf = (v: VariantSummary["variants"][number]) => Object.values(v.editions).flatMap((e) => e?.failed ?? []);
+  const byExplore = (v: VariantSummary["variants"][number]) => v.caughtBy === "explore" && !!v.explore?.found;
   const conformant = summary.variants.filter((v) => v.kind === "conformant");
   const broken = summary.variants.filter((v) => v.kind === "broken");
   for (const v of broken) {
     const caughtBy = new Map<string, Set<string>>();
     for (const [edition, e] of Object.entries(v.editions)) for (const f of e?.failed ?? []) for (const id of f.rules ?? []) caughtBy.set(id, (caughtBy.get(id) ?? new Set()).add(edition));
     for (const [id, eds] of caughtBy) slot(id).catches.push({ id: v.id, summary: v.summary, editions: [...eds].sort(), declared: (v.breaks ?? []).includes(id) });
-    for (const id of v.breaks ?? []) if (!caughtBy.has(id)) slot(id).misses.push({ id: v.id, summary: v.summary });
+    for (const id of v.breaks ?? []) if (!caughtBy.has(id)) slot(id)[byExplore(v) ? "explored" : "misses"].push({ id: v.id, summary: v.summary });
   }
-  const caught = (v: VariantSummary["variants"][number]) => failsOf(v).length > 0;
+  const caught = (v: VariantSummary["variants"][number]) => failsOf(v).length > 0 || byExplore(v);
   return {
     file,
     conformant: { count: conformant.length, withoutFail: conformant.filter((v) => !failsOf(v).length).length, falseFails: conformant.filter((v) => failsOf(v).length).map((v) => v.id) },
-    broken: { count: broken.length, caught: broken.filter(caught).length, notCaught: broken.filter((v) => !caught(v)).map((v) => v.id) },
+    broken: { count: broken.length, caught: broken.filter(caught).length, notCaught: broken.filter((v) => !caught(v)).map((v) => v.id), byExplore: broken.filter(byExplore).map((v) => v.id) },
     byEntry,
   };
 }
@@ -176,6 +184,8 @@ export function buildTrace(catalogue: Catalogue, suite: Suite, runs: LoadedRun[]
 
 const profilesText = (e: CatalogueEntry) => (e.profiles?.length ? e.profiles.join(", ") : "all");
 
+const byExploreText = (v: VariantTrace) => (v.broken.byExplore.length ? `, ${v.broken.byExplore.length} of them only by explore (${v.broken.byExplore.join(", ")})` : "");
+
 function variantLineMd(v: VariantTrace, id: string): string {
   const x = v.byEntry.get(id);
   const catches = x?.catches ?? [];
@@ -183,6 +193,7 @@ function variantLineMd(v: VariantTrace, id: string): string {
   return [
     `Broken variants caught here: ${catches.length ? catches.map((c) => `${c.id} (${c.editions.join(", ")})`).join(", ") : "**none**"}`,
     misses.length ? `; declared broken but not caught here: ${misses.map((m) => m.id).join(", ")}` : "",
+    x?.explored.length ? `; found by explore only: ${x.explored.map((m) => m.id).join(", ")}` : "",
   ].join("");
 }
 
@@ -199,7 +210,7 @@ export function renderTraceMarkdown(t: Trace, o: { specHref?: string } = {}): st
   const v = t.variants;
   if (v) {
     out.push("## Variant self-test", "");
-    out.push(`From \`${v.file}\`: ${v.conformant.withoutFail} of ${v.conformant.count} conformant variants with no FAIL${v.conformant.falseFails.length ? ` (falsely failed: ${v.conformant.falseFails.join(", ")})` : ""}; ${v.broken.caught} of ${v.broken.count} broken variants caught${v.broken.notCaught.length ? ` (not caught: ${v.broken.notCaught.join(", ")})` : ""}.`, "");
+    out.push(`From \`${v.file}\`: ${v.conformant.withoutFail} of ${v.conformant.count} conformant variants with no FAIL${v.conformant.falseFails.length ? ` (falsely failed: ${v.conformant.falseFails.join(", ")})` : ""}; ${v.broken.caught} of ${v.broken.count} broken variants caught${byExploreText(v)}${v.broken.notCaught.length ? ` (not caught: ${v.broken.notCaught.join(", ")})` : ""}.`, "");
   }
   for (const g of ORDER) {
     const list = t.entries.filter((e) => e.group === g);
@@ -248,7 +259,7 @@ export function renderTraceHtml(t: Trace, o: { specHref?: string } = {}): string
   if (v) {
     const bad = v.conformant.falseFails.length || v.broken.notCaught.length;
     parts.push(
-      `<section class="variants${bad ? " gap" : ""}" id="variants"><h2>Variant self-test</h2><p>From <code>${esc(v.file)}</code>: <strong class="${v.conformant.falseFails.length ? "st-fail" : "st-pass"}">${v.conformant.withoutFail} of ${v.conformant.count}</strong> conformant variants with no FAIL${v.conformant.falseFails.length ? ` (falsely failed: ${esc(v.conformant.falseFails.join(", "))})` : ""}; <strong class="${v.broken.notCaught.length ? "st-fail" : "st-pass"}">${v.broken.caught} of ${v.broken.count}</strong> broken variants caught${v.broken.notCaught.length ? ` (not caught: ${esc(v.broken.notCaught.join(", "))})` : ""}. Under each entry: the broken variants its scenarios catch.</p></section>`,
+      `<section class="variants${bad ? " gap" : ""}" id="variants"><h2>Variant self-test</h2><p>From <code>${esc(v.file)}</code>: <strong class="${v.conformant.falseFails.length ? "st-fail" : "st-pass"}">${v.conformant.withoutFail} of ${v.conformant.count}</strong> conformant variants with no FAIL${v.conformant.falseFails.length ? ` (falsely failed: ${esc(v.conformant.falseFails.join(", "))})` : ""}; <strong class="${v.broken.notCaught.length ? "st-fail" : "st-pass"}">${v.broken.caught} of ${v.broken.count}</strong> broken variants caught${esc(byExploreText(v))}${v.broken.notCaught.length ? ` (not caught: ${esc(v.broken.notCaught.join(", "))})` : ""}. Under each entry: the broken variants its scenarios catch.</p></section>`,
     );
   }
   parts.push(`<nav class="toc">${ORDER.map((g) => `<a href="#${g}">${esc(GROUP_TITLES[g])} (${t.entries.filter((e) => e.group === g).length})</a>`).join("")}</nav>`);
@@ -266,7 +277,7 @@ export function renderTraceHtml(t: Trace, o: { specHref?: string } = {}): string
         const x = v.byEntry.get(e.id);
         const catches = x?.catches ?? [];
         body.push(
-          `<p class="variants-caught">Broken variants caught here (${catches.length}): ${catches.length ? catches.map((c) => `<span class="badge" title="${esc(c.summary)}">${esc(c.id)} <span class="muted">${esc(c.editions.join(", "))}</span></span>`).join("") : `<strong class="st-fail">none</strong>`}${x?.misses.length ? ` <span class="st-fail">declared broken but not caught here: ${x.misses.map((m) => `<span title="${esc(m.summary)}">${esc(m.id)}</span>`).join(", ")}</span>` : ""}</p>`,
+          `<p class="variants-caught">Broken variants caught here (${catches.length}): ${catches.length ? catches.map((c) => `<span class="badge" title="${esc(c.summary)}">${esc(c.id)} <span class="muted">${esc(c.editions.join(", "))}</span></span>`).join("") : `<strong class="st-fail">none</strong>`}${x?.misses.length ? ` <span class="st-fail">declared broken but not caught here: ${x.misses.map((m) => `<span title="${esc(m.summary)}">${esc(m.id)}</span>`).join(", ")}</span>` : ""}${x?.explored.length ? ` <span class="muted">found by explore only: ${x.explored.map((m) => `<span title="${esc(m.summary)}">${esc(m.id)}</span>`).join(", ")}</span>` : ""}</p>`,
         );
       }
       if (!e.testable && e.untestable_reason) body.push(`<p class="muted">Not testable: ${esc(e.untestable_reason)}</p>`);
