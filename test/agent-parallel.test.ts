@@ -23,30 +23,33 @@ function conformance(reports: string, args: string[]): void {
 const order = (dir: string) => readRun(dir).scenarios.map((s) => `${s.key} ${s.status}`);
 const junitOrder = (dir: string) => [...readFileSync(path.join(dir, "junit.xml"), "utf8").matchAll(/<testcase [^>]*name="([^"]*)"/g)].map((m) => m[1]);
 
-// One serial run of the whole suite, the yardstick of both tests.
+// Serial runs, the yardsticks: the whole suite, and the part a root starts (the
+// parallel runs take it: some eighty scenarios, under half the cost of the whole).
 const reports = mkdtempSync(path.join(os.tmpdir(), "joinleaf-parallel-"));
 after(() => rmSync(reports, { recursive: true, force: true }));
-let serialRun: string | undefined;
-function serialWhole(): string {
-  if (!serialRun) conformance(reports, ["--driver", "simulator", "--run", "serial"]);
-  return (serialRun = path.join(reports, "serial"));
+const ROOT_STARTED = "@needs:root-initiated";
+const serialRuns = new Map<string, string>();
+function serial(run: "whole" | "half-a"): string {
+  if (!serialRuns.has(run)) conformance(reports, ["--driver", "simulator", "--run", run, ...(run === "half-a" ? ["--tags", ROOT_STARTED] : [])]);
+  serialRuns.set(run, path.join(reports, run));
+  return run;
 }
 
 test("--parallel 2 gives the serial run's results in the serial run's order, in process and through agents", { timeout: 600_000 }, async () => {
-  serialWhole();
-  conformance(reports, ["--driver", "simulator", "--run", "parallel", "--parallel", "2"]);
-  conformance(reports, ["--driver", "remote", "--run", "remote-parallel", "--parallel", "2"]);
-  const serial = order(path.join(reports, "serial"));
-  assert.ok(serial.length > 100);
-  assert.deepEqual(order(path.join(reports, "parallel")), serial);
-  assert.deepEqual(order(path.join(reports, "remote-parallel")), serial);
-  assert.deepEqual(junitOrder(path.join(reports, "parallel")), junitOrder(path.join(reports, "serial")));
+  const yardstick = path.join(reports, serial("half-a"));
+  conformance(reports, ["--driver", "simulator", "--run", "parallel", "--parallel", "2", "--tags", ROOT_STARTED]);
+  conformance(reports, ["--driver", "remote", "--run", "remote-parallel", "--parallel", "2", "--tags", ROOT_STARTED]);
+  const inOrder = order(yardstick);
+  assert.ok(inOrder.length > 60, `${inOrder.length} scenarios`);
+  assert.deepEqual(order(path.join(reports, "parallel")), inOrder);
+  assert.deepEqual(order(path.join(reports, "remote-parallel")), inOrder);
+  assert.deepEqual(junitOrder(path.join(reports, "parallel")), junitOrder(yardstick));
 });
 
 test("two tag-split halves, merged, give the same matrix column as one whole run; overlapping or missing halves are refused", { timeout: 600_000 }, async () => {
-  const whole = path.basename(serialWhole());
-  conformance(reports, ["--driver", "simulator", "--run", "half-a", "--tags", "@needs:rooted-control"]);
-  conformance(reports, ["--driver", "simulator", "--run", "half-b", "--tags", "not @needs:rooted-control"]);
+  const whole = serial("whole");
+  serial("half-a");
+  conformance(reports, ["--driver", "simulator", "--run", "half-b", "--tags", `not ${ROOT_STARTED}`]);
   mergeRuns(path.join(reports, "merged"), [path.join(reports, "half-a"), path.join(reports, "half-b")]);
   const catalogue = loadCatalogue();
   const column = (run: string) => {
@@ -60,6 +63,6 @@ test("two tag-split halves, merged, give the same matrix column as one whole run
 
   assert.throws(() => mergeRuns(path.join(reports, "bad"), [path.join(reports, "half-a"), path.join(reports, whole)]), MergeError);
   assert.throws(() => mergeRuns(path.join(reports, "bad"), [path.join(reports, "half-a"), path.join(reports, "half-a")]), /must not overlap/);
-  conformance(reports, ["--driver", "simulator", "--run", "half-c", "--tags", "@needs:rooted-control and @needs:scripted-peers"]);
+  conformance(reports, ["--driver", "simulator", "--run", "half-c", "--tags", `${ROOT_STARTED} and @needs:connect-data`]);
   assert.throws(() => mergeRuns(path.join(reports, "bad"), [path.join(reports, "half-c"), path.join(reports, "half-b")]), /ran in no shard/);
 });

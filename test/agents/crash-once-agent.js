@@ -2,7 +2,6 @@
 // lets time pass behind a joinLeaf (the harness is waiting for a blocking join): a crash in the
 // middle of a blocking join, exactly once per run.
 // CRASH_MARKER names a file that says "already crashed" to the agents started after it.
-require("tsx/cjs"); // the simulator from its TypeScript sources
 const fs = require("node:fs");
 const marker = process.env.CRASH_MARKER;
 let joining = false;
@@ -16,6 +15,7 @@ process.stdin.on("data", (chunk) => {
 });
 const starts = process.env.STARTS_FILE;
 if (starts) fs.appendFileSync(starts, `${process.pid}\n`);
-require("../../src/agent")
-  .serveStdio({ driver: "simulator", edition: process.env.EDITION || "current" })
-  .then(() => process.exit(0));
+// The real `joinleaf agent` (compiled when the build is fresh), started in this process so that
+// the listener above sees its requests first.
+process.argv = [process.argv[0], require.resolve("../../bin/joinleaf.js"), "agent", "--edition", process.env.EDITION || "current"];
+require("../../bin/joinleaf.js");
