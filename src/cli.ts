@@ -1,5 +1,6 @@
 // The `joinleaf` command line (commander). Exit codes: 0 success, 1 the run found failures (or a
 // bundle is not conformant), 2 usage error; commands may document more.
+import "./match-indices"; // before anything loads Cucumber
 import { Command, CommanderError } from "commander";
 import { COMMANDS } from "./commands/index";
 import { UsageError } from "./usage-error";

@@ -14,7 +14,7 @@
 // a scenario expected to fail that passes is UNEXPECTED PASS; a failure with no entry, or with an
 // entry whose expected status or observed error differ, stays a (new) failure.
 import { readFileSync } from "node:fs";
-import YAML from "yaml";
+import YAML from "js-yaml";
 import { FAILING, ScenarioResult, Status } from "./results";
 
 export const EXPECTED_KINDS = ["FAIL", "TIMEOUT", "CRASH", "UNSUPPORTED"] as const;
@@ -62,7 +62,7 @@ export function parseExpectations(text: string, file: string, known: { rules?: S
   };
   let doc: unknown;
   try {
-    doc = YAML.parse(text);
+    doc = YAML.load(text);
   } catch (err) {
     fail(`not valid YAML: ${(err as Error).message.split("\n")[0]}`);
   }

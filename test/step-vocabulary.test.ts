@@ -21,7 +21,13 @@ interface StepLibrary {
   }>;
 }
 
-async function library(): Promise<StepLibrary> {
+let loaded: Promise<StepLibrary> | undefined;
+/** The step definitions, loaded once: a second load in one process finds the step files cached and registers none. */
+function library(): Promise<StepLibrary> {
+  return (loaded ??= loadLibrary());
+}
+
+async function loadLibrary(): Promise<StepLibrary> {
   const { runConfiguration } = await loadConfiguration(
     { provided: { require: ["steps/**/*.ts"], requireModule: [], paths: [] } },
     { cwd: root },
@@ -56,4 +62,22 @@ test("every step definition is a Cucumber Expression, and every feature step mat
     }
   }
   assert.deepEqual(problems, []);
+});
+
+test("the d-flag stand-in for regexp-match-indices (src/match-indices.js) gives its indices for every feature step and definition", async () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { execWithIndices } = require("../src/match-indices") as { execWithIndices: (r: RegExp, s: string) => (RegExpExecArray & { indices?: unknown }) | null };
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const polyfill = require("regexp-match-indices/implementation") as (this: RegExp, s: string) => (RegExpExecArray & { indices?: unknown }) | null;
+  const regexps = (await library()).stepDefinitions.map((d) => (d.expression as unknown as { regexp: RegExp }).regexp);
+  let matched = 0;
+  for (const { text } of featureSteps()) {
+    for (const re of regexps) {
+      const mine = execWithIndices(re, text);
+      const theirs = polyfill.call(re, text);
+      assert.deepEqual(mine && { groups: [...mine], indices: mine.indices }, theirs && { groups: [...theirs], indices: theirs.indices }, `${re} on "${text}"`);
+      if (mine) matched++;
+    }
+  }
+  assert.ok(matched > 1000, `${matched} matches compared`);
 });

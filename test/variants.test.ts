@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { parse } from "yaml";
+import { loadCatalogue } from "../src/report/catalogue";
 import { caughtBy, VARIANTS } from "../drivers/simulator/variants";
 import { runVariants, SAMPLE, variantsTable, writeSummary } from "../src/variants";
 
@@ -19,7 +19,7 @@ const joinleaf = (...args: string[]) =>
   });
 
 test("every variant has a unique id; broken ones name one defect and catalogue entries that exist", () => {
-  const catalogue = new Set((parse(readFileSync(path.join(ROOT, "features", "catalogue.yaml"), "utf8")).entries as Array<{ id: string }>).map((e) => e.id));
+  const catalogue = new Set(loadCatalogue(path.join(ROOT, "features", "catalogue.yaml")).entries.map((e) => e.id));
   const ids = VARIANTS.map((v) => v.id);
   assert.equal(new Set(ids).size, ids.length);
   const broken = VARIANTS.filter((v) => v.kind === "broken");

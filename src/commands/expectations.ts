@@ -2,7 +2,7 @@
 // so that every current deviation is recorded and a later run complains when one changes.
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import YAML from "yaml";
+import YAML from "js-yaml";
 import { readRun, ScenarioResult } from "../results";
 import { UsageError } from "../usage-error";
 import { asUsage } from "../report/common";
@@ -47,7 +47,7 @@ function render(implementation: string, driver: string, deviations: ScenarioResu
     `# Known deviations of ${implementation} from the WSAJoinLeaf suite.\n` +
     `# Written by "joinleaf expectations" from a real run; a run passes exactly when its results\n` +
     `# match this file. A scenario listed here that starts passing is reported as UNEXPECTED PASS.\n`;
-  return header + YAML.stringify({ implementation, driver, entries }, { lineWidth: 0 });
+  return header + YAML.dump({ implementation, driver, entries }, { lineWidth: -1 });
 }
 
 function firstLine(message: string | undefined): string {
