@@ -36,6 +36,10 @@ test("a provider that writes callee data past a short buffer is found, shrunk, a
   const scenarios = doc.feature!.children.filter((c) => c.scenario);
   assert.equal(scenarios.length, 1);
   assert.ok(failure.trace.length + 1 <= 8, `the sequence was shrunk to ${failure.trace.length + 1} actions`);
+  // The replay line works: seed and path give the same shrunk sequence again, and it still diverges.
+  const again = await explore({ ...base, runs: 400, seed: failure.seed, path: failure.path, driver: "simulator", driverOptions: { variant: BROKEN } }, await stepLibrary());
+  assert.ok(again.failure, "the replay did not diverge");
+  assert.equal(renderFailure(again.failure, { driver: "simulator", edition: "current", extra: ` --variant ${BROKEN}` }, loadCatalogue()), text);
 });
 
 test("a closed socket's name gives way when the provider hands its descriptor to a new socket", async () => {

@@ -201,12 +201,15 @@ export async function explore(o: ExploreOptions, library: ISupportCodeLibrary): 
   const needsOf = (p: ProtocolInfo) => ({ capabilities, traits: protocolTraits(p) as Set<string> });
   const arbsByProtocol = new Map(protocols.map((p) => [p.id, actionArbitraries(needsOf(p)).flatMap(({ weight, arbitrary }) => Array<fc.Arbitrary<ExploreCommand>>(weight).fill(arbitrary.map((planned) => new ExploreCommand(planned, runner))))]));
   let sequences = 0;
+  // A failure's path is fast-check's run path, then "@" and the commands' own replay path: the
+  // commands shrink by what ran, and replaying the run path alone walks a different tree.
+  const [checkPath, commandsPath] = o.path ? o.path.split("@") : [undefined, undefined];
 
   const sequence = fc.constantFrom(...protocols).chain((p) =>
     fc.tuple(
       fc.constant(p),
       prelude(needsOf(p)).map((planned) => planned.map((x) => new ExploreCommand(x, runner))),
-      fc.commands(arbsByProtocol.get(p.id)!, { maxCommands: o.length, size: "max", replayPath: o.path }),
+      fc.commands(arbsByProtocol.get(p.id)!, { maxCommands: o.length, size: "max", replayPath: commandsPath }),
     ),
   );
   const property = fc.asyncProperty(sequence, async ([protocol, start, rest]) => {
@@ -219,7 +222,7 @@ export async function explore(o: ExploreOptions, library: ISupportCodeLibrary): 
       await model.oracle.close();
     }
   });
-  const details = await unlessStalled(fc.check(property, { numRuns: o.runs, seed: o.seed, path: o.path, endOnFailure: false }));
+  const details = await unlessStalled(fc.check(property, { numRuns: o.runs, seed: o.seed, path: checkPath, endOnFailure: false }));
   if (!details.failed) return { sequences };
   const error = details.errorInstance;
   if (!(error instanceof Divergence)) throw error instanceof Error ? error : new Error(String(error));
@@ -228,7 +231,9 @@ export async function explore(o: ExploreOptions, library: ISupportCodeLibrary): 
   const commands = [...start, ...rest];
   const replay = await replayTrace(o, protocol, commands as Iterable<fc.AsyncCommand<Model, JoinLeafWorld>>, runner);
   const divergence = replay.divergence ?? error;
-  return { sequences, failure: { seed: details.seed, path: details.counterexamplePath ?? "", protocol, trace: replay.trace, divergence } };
+  const replayPath = /replayPath="([^"]*)"/.exec(String(rest))?.[1];
+  const path = `${details.counterexamplePath ?? ""}${replayPath ? `@${replayPath}` : ""}`;
+  return { sequences, failure: { seed: details.seed, path, protocol, trace: replay.trace, divergence } };
 }
 
 /** A fresh World for the driver under test and an oracle for the protocol entry drawn. */

@@ -35,13 +35,8 @@ export function thenLines(action: Action, answer: Observation): string[] {
         const n = got.length / 2;
         return got === bytes.peer(n) ? [`"${action.name}" receives the peer's ${n} bytes`] : [`# "${action.name}" received ${got}`];
       }
-      case "callee": {
-        const c = a as unknown as CalleeBuffer;
-        const lines = [`the callee buffer length reads ${c.len}`];
-        if (c.len > 0 && c.bytes === bytes.peer(c.len)) lines.push(`the callee buffer holds the peer's ${c.len} bytes`);
-        if (c.guardIntact) lines.push("nothing was written past the callee buffer");
-        return lines;
-      }
+      case "callee":
+        return calleeLines(a as unknown as CalleeBuffer);
       case "peer": {
         const log = a as { member: boolean; asked: boolean; callerData: string | null; received: string[]; sawClose: boolean };
         const lines = [`peer "${action.peer}" ${log.member ? "is" : "is not"} a member`];
@@ -53,15 +48,24 @@ export function thenLines(action: Action, answer: Observation): string[] {
       }
     }
   }
-  const seen = a as { status: string; join?: { result: string }; call?: string };
+  const seen = a as { status: string; join?: { result: string; callee?: CalleeBuffer | null }; call?: string };
   if (seen.join) {
     const r = seen.join.result;
-    if (r === "a new socket") return [`the join returns a new c_leaf socket "${action.names}"`];
-    if (r === "the same socket") return ["the join returns the same socket"];
-    return [`the join fails with ${r}`];
+    const result = r === "a new socket" ? `the join returns a new c_leaf socket "${action.names}"` : r === "the same socket" ? "the join returns the same socket" : `the join fails with ${r}`;
+    // The buffer as the call left it is part of the answer: a scenario that stated only the
+    // result would pass a provider that diverged in the buffer alone.
+    return [result, ...(seen.join.callee ? calleeLines(seen.join.callee) : [])];
   }
   if (seen.call) return [seen.call === "ok" ? "the call succeeds" : `the call fails with ${seen.call}`];
   return [];
+}
+
+/** Then lines that hold exactly for this state of the callee buffer. */
+function calleeLines(c: CalleeBuffer): string[] {
+  const lines = [`the callee buffer length reads ${c.len}`];
+  if (c.len > 0 && c.bytes === bytes.peer(c.len)) lines.push(`the callee buffer holds the peer's ${c.len} bytes`);
+  if (c.guardIntact) lines.push("nothing was written past the callee buffer");
+  return lines;
 }
 
 function stepLines(action: Action): string[] {
