@@ -7,6 +7,7 @@ import { STATUS_MEDIA_TYPE, statusNote } from "./status";
 import { JoinLeafWorld, patternBytes } from "./world";
 
 async function notified(world: JoinLeafWorld, name: string, event: FdEventName, error?: string): Promise<void> {
+  await world.untilArrived(async () => (await world.eventsOf(name, event)).length > 0);
   const seen = await world.eventsOf(name, event);
   assert.ok(seen.length > 0, `"${name}" got no ${event} notification`);
   if (error === undefined) return;
@@ -38,6 +39,7 @@ async function fdConnectEvents(world: JoinLeafWorld, name: string): Promise<{ se
 }
 
 async function fdConnectReports(world: JoinLeafWorld, name: string, error?: string): Promise<void> {
+  await world.untilArrived(async () => (await fdConnectEvents(world, name)).seen.length > 0);
   const { seen, where } = await fdConnectEvents(world, name);
   assert.ok(seen.length > 0, `no FD_CONNECT on ${where}`);
   if (error === undefined) return;
@@ -153,7 +155,10 @@ When("{string} sends {int} bytes", async function (this: JoinLeafWorld, name: st
 });
 
 Then("{string} receives the peer's {int} bytes", async function (this: JoinLeafWorld, name: string, n: number) {
-  const r = await this.driver.recv(this.socket(name).sock, 4096);
+  const recv = () => this.driver.recv(this.socket(name).sock, 4096);
+  let r = await recv();
+  // Nothing there yet (WSAEWOULDBLOCK) on a real clock: look again until it is.
+  await this.untilArrived(async () => r.ok || (r = await recv()).ok);
   assert.ok(r.ok, `recv on "${name}" failed with ${this.describe(r)}`);
   assert.equal(r.value, patternBytes(n, CALLEE_SEED), `"${name}" received other bytes than the peer sent`);
 });
@@ -176,6 +181,7 @@ Then("peer {string} received no caller data", async function (this: JoinLeafWorl
 });
 
 async function member(world: JoinLeafWorld, peer: string, want: boolean): Promise<void> {
+  if (want) await world.untilArrived(async () => (await world.testbed.peerLog(peer)).member);
   const log = await world.testbed.peerLog(peer);
   assert.equal(log.member, want, `peer "${peer}" ${log.member ? "is" : "is not"} a member`);
 }
@@ -189,10 +195,12 @@ Then("peer {string} is not a member", async function (this: JoinLeafWorld, peer:
 });
 
 Then("peer {string} saw the connection close", async function (this: JoinLeafWorld, peer: string) {
+  await this.untilArrived(async () => (await this.testbed.peerLog(peer)).sawClose);
   assert.ok((await this.testbed.peerLog(peer)).sawClose, `peer "${peer}" was not told the connection closed`);
 });
 
 Then("peer {string} received {int} bytes", async function (this: JoinLeafWorld, peer: string, n: number) {
+  await this.untilArrived(async () => (await this.testbed.peerLog(peer)).received.includes(patternBytes(n)));
   const log = await this.testbed.peerLog(peer);
   assert.ok(log.received.includes(patternBytes(n)), `peer "${peer}" received ${JSON.stringify(log.received)}`);
 });

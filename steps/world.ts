@@ -77,6 +77,12 @@ export interface SelectAnswer {
 export const DEFAULT_HOST = "local";
 /** The window message the harness asks WSAAsyncSelect to post. */
 export const ASYNC_MESSAGE = 0x8001; // WM_APP + 1
+/**
+ * On a real clock, how long a Then that expects something to arrive (an event, data, a peer's
+ * view) keeps looking. The texts give no delivery time, so a provider that delivers after "the
+ * network settles" is not failed for it; only a failing check waits this long.
+ */
+export const REAL_ARRIVAL_BUDGET_MS = 10_000;
 
 export class JoinLeafWorld extends World<RunParameters> {
   driver!: Driver;
@@ -316,6 +322,16 @@ export class JoinLeafWorld extends World<RunParameters> {
     const s = this.socket(name).sock;
     const r = await this.expectOk(`select on "${name}"`, await this.driver.select({ read: [s], write: [s], except: [s] }, 0));
     return { readable: r.read.includes(s), writable: r.write.includes(s), inError: r.except.includes(s) };
+  }
+
+  /**
+   * Before a check that something arrived: on a real clock, lets time pass (50 ms steps, up to
+   * REAL_ARRIVAL_BUDGET_MS) until `arrived` says so; on a virtual clock the moment is the
+   * scenario's own and nothing waits. The check then runs, and fails, as it would have.
+   */
+  async untilArrived(arrived: () => Promise<boolean>): Promise<void> {
+    if (this.testbed.capabilities.has("virtual-clock")) return;
+    for (let waited = 0; !(await arrived()) && waited < REAL_ARRIVAL_BUDGET_MS; waited += 50) await this.testbed.advance(50);
   }
 
   async eventsOf(name: string, event: FdEventName): Promise<Array<{ error: number }>> {

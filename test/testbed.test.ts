@@ -7,7 +7,7 @@ import { Simulator } from "../drivers/simulator/simulator";
 import { RealTestbed, SimulatedTestbed, testbedFor } from "../drivers/testbed/index";
 import { TESTBED_CAPABILITIES } from "../drivers/capabilities";
 import { closeAllConnections } from "../drivers/remote/remote-driver";
-import { JoinLeafWorld } from "../steps/world";
+import { JoinLeafWorld, REAL_ARRIVAL_BUDGET_MS } from "../steps/world";
 import { spawnSync } from "node:child_process";
 
 test("the simulator's testbed is simulated and carries exactly the testbed words of its capabilities", async () => {
@@ -70,4 +70,24 @@ test("an UNSUPPORTED reason names every missing capability and protocol trait, n
     await world.closeAll();
     closeAllConnections();
   }
+});
+
+test("on a real clock a Then that expects an arrival waits for it (up to its budget); on a virtual clock it looks once", async () => {
+  const untilArrived = JoinLeafWorld.prototype.untilArrived;
+  const fakeTestbed = (virtual: boolean) => {
+    const t = { now: 0, capabilities: new Set(virtual ? ["virtual-clock"] : []), advance: async (ms: number) => void (t.now += ms) };
+    return t;
+  };
+  // Delivered 300 ms after the check starts: a real clock waits for it.
+  const real = fakeTestbed(false);
+  await untilArrived.call({ testbed: real } as unknown as JoinLeafWorld, async () => real.now >= 300);
+  assert.equal(real.now, 300);
+  // Never delivered: the wait ends at the budget and the check then fails as it would have.
+  const never = fakeTestbed(false);
+  await untilArrived.call({ testbed: never } as unknown as JoinLeafWorld, async () => false);
+  assert.equal(never.now, REAL_ARRIVAL_BUDGET_MS);
+  // A virtual clock is the scenario's own: no time passes behind the scenario's back.
+  const virtual = fakeTestbed(true);
+  await untilArrived.call({ testbed: virtual } as unknown as JoinLeafWorld, async () => false);
+  assert.equal(virtual.now, 0);
 });
