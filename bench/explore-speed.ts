@@ -1,9 +1,12 @@
 // Prints how many random sequences `explore` checks per second: against the in-process model, and
 // through an agent hosting it (npm run bench:explore). Same seed, same sequences, side by side.
-import { stepLibrary } from "../src/conformance";
-import { closeAllConnections } from "../drivers/remote/remote-driver";
-import { explore } from "../src/explore/explore";
-import { conformantVariantIds } from "../src/explore/references";
+import { compiled } from "./compiled";
+
+// The compiled build, as `npx joinleaf explore` runs it (bench/compiled.ts says why).
+const { stepLibrary } = compiled<typeof import("../src/conformance")>("src/conformance.ts");
+const { closeAllConnections } = compiled<typeof import("../drivers/remote/remote-driver")>("drivers/remote/remote-driver.ts");
+const { explore } = compiled<typeof import("../src/explore/explore")>("src/explore/explore.ts");
+const { conformantVariantIds } = compiled<typeof import("../src/explore/references")>("src/explore/references.ts");
 
 const RUNS = Number(process.env.RUNS ?? 300);
 

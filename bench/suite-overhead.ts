@@ -42,7 +42,7 @@ function noopSteps(dir: string): string {
   return file;
 }
 
-function devNull(): NodeJS.WritableStream {
+function devNull(): import("node:stream").Writable {
   const { Writable } = require("node:stream") as typeof import("node:stream");
   return new Writable({ write: (_c, _e, done) => done() });
 }
