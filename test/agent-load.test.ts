@@ -9,8 +9,9 @@ import path from "node:path";
 import { test } from "node:test";
 import { AgentSession, isLoopback, parseListen, serveTcp } from "../src/agent";
 import { LineSplitter, MAX_CALLEE_BYTES, MAX_MESSAGE_BYTES } from "../drivers/remote/protocol";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const BIN = path.join(__dirname, "..", "bin", "joinleaf.js");
+const BIN = path.join(PACKAGE_ROOT, "bin", "joinleaf.js");
 const HELLO = { protocol: "joinleaf-driver", versions: [1] };
 const line = (id: number | string, method: string, params: unknown = {}) => `{"id":${id},"method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}\n`;
 

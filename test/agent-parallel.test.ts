@@ -12,8 +12,9 @@ import { buildMatrix } from "../src/report/matrix";
 import { loadRuns } from "../src/report/runs";
 import { readRun } from "../src/results";
 import { MergeError, mergeRuns } from "../src/merge-runs";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const BIN = path.join(__dirname, "..", "bin", "joinleaf.js");
+const BIN = path.join(PACKAGE_ROOT, "bin", "joinleaf.js");
 
 function conformance(reports: string, args: string[]): void {
   const r = spawnSync(process.execPath, [BIN, "conformance", "--quiet", ...args], { encoding: "utf8", env: { ...process.env, JOINLEAF_REPORTS: reports }, timeout: 300_000 });

@@ -11,6 +11,7 @@ import { AgentSession, serveTcp } from "../src/agent";
 import { closeAllConnections, connectRemote, DriverFaultError } from "../drivers/remote/remote-driver";
 import { MAX_MESSAGE_BYTES } from "../drivers/remote/protocol";
 import { readRun } from "../src/results";
+import { PACKAGE_ROOT } from "../src/package-root";
 
 const HELLO = JSON.stringify({ id: 1, method: "hello", params: { protocol: "joinleaf-driver", versions: [1] } });
 
@@ -66,7 +67,7 @@ test("a TCP agent wants the token and survives a client that drops mid-line", as
   }
 });
 
-const misbehaving = (mode: string) => `MODE=${mode} "${process.execPath}" "${path.join(__dirname, "agents", "misbehaving-agent.js")}"`;
+const misbehaving = (mode: string) => `MODE=${mode} "${process.execPath}" "${path.join(PACKAGE_ROOT, "test", "agents", "misbehaving-agent.js")}"`;
 
 test("a call the agent never answers ends as TIMEOUT; the next connection is a fresh agent", async () => {
   const options = { agent: misbehaving("hang"), callTimeoutMs: 300 };
@@ -92,7 +93,7 @@ test("an agent that answers with garbage ends as CRASH", async () => {
 });
 
 test("the real agent binary serves the simulator over stdio", async () => {
-  const child = spawn(process.execPath, [path.join(__dirname, "..", "bin", "joinleaf.js"), "agent"], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, "bin", "joinleaf.js"), "agent"], { stdio: ["pipe", "pipe", "inherit"] });
   const lines: string[] = [];
   child.stdout.on("data", (d) => lines.push(...String(d).trim().split("\n")));
   child.stdin.write(HELLO + "\n" + JSON.stringify({ id: 2, method: "protocols", params: {} }) + "\n");
@@ -142,7 +143,7 @@ test("an agent that never greets is given up on once for the run, not once per s
   closeAllConnections();
 });
 
-const crashOnce = path.join(__dirname, "agents", "crash-once-agent.js");
+const crashOnce = path.join(PACKAGE_ROOT, "test", "agents", "crash-once-agent.js");
 
 test("after a crash, scenarios that ask for a driver at the same time share one replacement agent", async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "joinleaf-crash-"));
@@ -173,7 +174,7 @@ test("a crash in the middle of a blocking join costs that scenario only (repeate
       const agent = `CRASH_MARKER="${marker}" STARTS_FILE="${starts}" "${process.execPath}" "${crashOnce}"`;
       const r = spawnSync(
         process.execPath,
-        [path.join(__dirname, "..", "bin", "joinleaf.js"), "conformance", "--driver", "remote", "--agent", agent, "--tags", "@req:JL-094 or @req:JL-096", "--run", `crash-${round}`, "--quiet"],
+        [path.join(PACKAGE_ROOT, "bin", "joinleaf.js"), "conformance", "--driver", "remote", "--agent", agent, "--tags", "@req:JL-094 or @req:JL-096", "--run", `crash-${round}`, "--quiet"],
         { encoding: "utf8", env: { ...process.env, JOINLEAF_REPORTS: dir }, timeout: 120_000 },
       );
       assert.ok(existsSync(marker), `round ${round}: the agent crashed (${r.stderr})`);
@@ -193,7 +194,7 @@ test("--launch keeps the token's files in a folder only its owner can read, and 
   const saved = process.env.TMPDIR;
   process.env.TMPDIR = tmp; // os.tmpdir() follows it: this test's agent folder lands here
   try {
-    const launch = `"${process.execPath}" "${path.join(__dirname, "..", "bin", "joinleaf.js")}" agent --listen 127.0.0.1:0 --ready-file "{readyFile}"`;
+    const launch = `"${process.execPath}" "${path.join(PACKAGE_ROOT, "bin", "joinleaf.js")}" agent --listen 127.0.0.1:0 --ready-file "{readyFile}"`;
     const driver = await connectRemote({ launch }, "current");
     const [folder] = readdirSync(tmp).filter((f) => f.startsWith("joinleaf-agent-"));
     assert.ok(folder, "the agent's folder is in the temp folder");

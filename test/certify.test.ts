@@ -12,9 +12,10 @@ import { loadCatalogue } from "../src/report/catalogue";
 import { loadRuns } from "../src/report/runs";
 import { loadSuite } from "../src/report/suite";
 import { parseMessages, readRun } from "../src/results";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const ROOT = path.join(__dirname, "..");
-const FIXTURES = path.join(__dirname, "fixtures");
+const ROOT = PACKAGE_ROOT;
+const FIXTURES = path.join(PACKAGE_ROOT, "test", "fixtures");
 const tmp = mkdtempSync(path.join(tmpdir(), "joinleaf-certify-"));
 const RUN = `test-certify-${process.pid}`;
 // The runs go to a reports folder of the test's own, never to the user's reports/.

@@ -7,8 +7,9 @@ import { test } from "node:test";
 import { applyExpectations, loadExpectations } from "../src/expectations";
 import { renderJunit } from "../src/report/junit";
 import { parseMessages } from "../src/results";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const FIXTURES = path.join(__dirname, "fixtures");
+const FIXTURES = path.join(PACKAGE_ROOT, "test", "fixtures");
 const run = parseMessages(readFileSync(path.join(FIXTURES, "outcomes.ndjson"), "utf8"), { run: "fixture" });
 const comparison = applyExpectations(run.scenarios, loadExpectations(path.join(FIXTURES, "expectations", "fixture.yaml")));
 

@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const root = path.join(__dirname, "..");
+const root = PACKAGE_ROOT;
 const bin = path.join(root, "bin", "joinleaf.js");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "joinleaf-cli-run-"));
 const reports = path.join(tmp, "reports");

@@ -5,8 +5,9 @@ import path from "node:path";
 import { test } from "node:test";
 import { applyExpectations, describeComparison, ExpectationsError, loadExpectations, parseExpectations } from "../src/expectations";
 import { parseMessages } from "../src/results";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const FIXTURES = path.join(__dirname, "fixtures");
+const FIXTURES = path.join(PACKAGE_ROOT, "test", "fixtures");
 const run = parseMessages(readFileSync(path.join(FIXTURES, "outcomes.ndjson"), "utf8"), { run: "fixture" });
 const exp = loadExpectations(path.join(FIXTURES, "expectations", "fixture.yaml"));
 const cmp = applyExpectations(run.scenarios, exp);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { formatReport, LintReport, lintSpec } from "../src/lint-spec";
+import { PACKAGE_ROOT } from "../src/package-root";
 
 interface Entry {
   id: string;
@@ -286,10 +287,10 @@ test("once the catalogue defines profiles, every entry names known ones", () => 
 });
 
 test("the real catalogue defines the profiles and gives every entry some", () => {
-  const r = lintSpec({ featuresDir: path.join(__dirname, "..", "features"), cataloguePath: path.join(__dirname, "..", "features", "catalogue.yaml"), relativeTo: path.join(__dirname, "..") });
+  const r = lintSpec({ featuresDir: path.join(PACKAGE_ROOT, "features"), cataloguePath: path.join(PACKAGE_ROOT, "features", "catalogue.yaml"), relativeTo: PACKAGE_ROOT });
   assert.deepEqual(messages(r), []);
   const { loadCatalogue } = require("../src/report/catalogue") as typeof import("../src/report/catalogue");
-  const cat = loadCatalogue(path.join(__dirname, "..", "features", "catalogue.yaml"));
+  const cat = loadCatalogue(path.join(PACKAGE_ROOT, "features", "catalogue.yaml"));
   assert.deepEqual(Object.keys(cat.profiles).sort(), ["ip-multicast", "rooted"]);
   for (const e of cat.entries) assert.ok(e.profiles?.length, e.id);
 });

@@ -11,9 +11,10 @@ import { WINE_NODE, wineLaneStatus, wineLoader } from "../drivers/native/wine";
 import { closeAllConnections, connectRemote } from "../drivers/remote/remote-driver";
 import { decodeSockAddr, encodeSockAddr, inet } from "../drivers/sockaddr";
 import { ERRORS, FD_BITS, NO_ERROR_SET_SENTINEL, WSA_FLAG_MULTIPOINT_C_LEAF, WSA_FLAG_MULTIPOINT_D_LEAF } from "../drivers/winsock";
+import { PACKAGE_ROOT } from "../src/package-root";
 
 const lane = wineLaneStatus();
-const BIN = path.join(__dirname, "..", "bin", "joinleaf.js");
+const BIN = path.join(PACKAGE_ROOT, "bin", "joinleaf.js");
 const LAUNCH = `"${WINE_NODE}" "${BIN}" agent --driver native-host --listen 127.0.0.1:0 --ready-file "{readyFile}"`;
 const SKIP = lane.ready ? false : `Wine lane not set up: ${!lane.ready && lane.reason} (npm run setup:wine)`;
 

@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const root = path.join(__dirname, "..");
+const root = PACKAGE_ROOT;
 
 function run(cmd: string, args: string[], opts: SpawnSyncOptions) {
   const r = spawnSync(cmd, args, { encoding: "utf8", ...opts, env: { ...process.env, JOINLEAF_REPORTS: "", ...opts.env } });

@@ -5,8 +5,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { parseMessages } from "../src/results";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const FIXTURE = path.join(__dirname, "fixtures", "outcomes.ndjson");
+const FIXTURE = path.join(PACKAGE_ROOT, "test", "fixtures", "outcomes.ndjson");
 const SETUP_ERROR = 'bind("specific") failed with WSAEADDRINUSE (10048) where the scenario needed it to work';
 
 /** The fixture run, with the failing step of one scenario turned into a setup call that failed. */

@@ -33,8 +33,9 @@ import { ErrorCode, HelloParams, HelloResult, LineSplitter, MAX_CALLEE_BYTES, ME
 import { AgentSession } from "../src/agent";
 import { encodeSockAddr, inet } from "../drivers/sockaddr";
 import { fdMask } from "../drivers/winsock";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = PACKAGE_ROOT;
 const SCHEMA_FILE = path.join(ROOT, "docs", "driver-protocol.schema.json");
 const DOC_FILE = path.join(ROOT, "docs", "driver-protocol.md");
 const PYTHON_AGENT = path.join(ROOT, "examples", "python-agent", "agent.py");

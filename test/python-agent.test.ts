@@ -12,8 +12,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { canMakeNamespace } from "../drivers/testbed/netns";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = PACKAGE_ROOT;
 const RUN = "python-null";
 // A reports folder of the test's own: a user's reports/python-null is never touched.
 const REPORTS = mkdtempSync(path.join(tmpdir(), "joinleaf-python-"));

@@ -15,9 +15,10 @@ import { discoverRuns, loadRuns } from "../src/report/runs";
 import { buildSpec, renderSpecHtml } from "../src/report/spec";
 import { loadSuite } from "../src/report/suite";
 import { buildTrace, renderTraceHtml } from "../src/report/trace";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const ROOT = path.join(__dirname, "..");
-const FIXTURES = path.join(__dirname, "fixtures");
+const ROOT = PACKAGE_ROOT;
+const FIXTURES = path.join(PACKAGE_ROOT, "test", "fixtures");
 const SUITE = path.join(FIXTURES, "suite");
 const CHROMIUM = "/usr/bin/chromium";
 const tmp = mkdtempSync(path.join(tmpdir(), "joinleaf-html-"));

@@ -11,10 +11,11 @@ import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
 import { javaProblem } from "../src/report/allure";
 import { loadCatalogue } from "../src/report/catalogue";
 import { readRun, STATUSES } from "../src/results";
+import { PACKAGE_ROOT } from "../src/package-root";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { profile } = require("../src/profile") as typeof import("../src/profile");
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = PACKAGE_ROOT;
 const tmp = mkdtempSync(path.join(tmpdir(), "joinleaf-run-"));
 const reports = path.join(tmp, "reports");
 const runDir = path.join(reports, "sim");

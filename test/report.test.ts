@@ -13,9 +13,10 @@ import { buildSpec, renderSpecHtml, renderSpecMarkdown } from "../src/report/spe
 import { describeDocument, loadSuite, parseFeature } from "../src/report/suite";
 import { lintSpec } from "../src/lint-spec";
 import { buildTrace, readVariantSummary, renderTraceHtml, renderTraceMarkdown } from "../src/report/trace";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const ROOT = path.join(__dirname, "..");
-const FIXTURES = path.join(__dirname, "fixtures");
+const ROOT = PACKAGE_ROOT;
+const FIXTURES = path.join(PACKAGE_ROOT, "test", "fixtures");
 const SUITE = path.join(FIXTURES, "suite");
 const catalogue = loadCatalogue(path.join(SUITE, "features", "catalogue.yaml"));
 const suite = loadSuite(SUITE);

@@ -6,8 +6,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { countStatuses, expectedErrorIn, observedError, parseMessages, readRun, ResultsError, worst } from "../src/results";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const FIXTURE = path.join(__dirname, "fixtures", "outcomes.ndjson");
+const FIXTURE = path.join(PACKAGE_ROOT, "test", "fixtures", "outcomes.ndjson");
 const text = readFileSync(FIXTURE, "utf8");
 const run = parseMessages(text, { run: "fixture", file: FIXTURE });
 const byName = (name: string) => {

@@ -8,8 +8,9 @@ import { test } from "node:test";
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from "@cucumber/gherkin";
 import { IdGenerator } from "@cucumber/messages";
 import { loadConfiguration, loadSupport } from "@cucumber/cucumber/api";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const root = path.join(__dirname, "..");
+const root = PACKAGE_ROOT;
 
 /** What the test reads of the loaded support code (the API's type keeps it opaque). */
 interface StepLibrary {

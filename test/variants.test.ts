@@ -9,8 +9,9 @@ import { test } from "node:test";
 import { loadCatalogue } from "../src/report/catalogue";
 import { caughtBy, VARIANTS } from "../drivers/simulator/variants";
 import { runVariants, SAMPLE, variantsTable, writeSummary } from "../src/variants";
+import { PACKAGE_ROOT } from "../src/package-root";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = PACKAGE_ROOT;
 const joinleaf = (...args: string[]) =>
   spawnSync(process.execPath, [path.join(ROOT, "bin", "joinleaf.js"), ...args], {
     cwd: ROOT,
