@@ -92,16 +92,16 @@ async function sessionWithMembers(n: number, measureHeap = false): Promise<{ msP
 }
 
 /**
- * Heap from a model of size n (after full collections; the median of five below 10,000); time as the mean over enough further
- * models of size n to add up to 100,000 leaves, run without forced collections.
+ * Heap from a model of size n (after full collections; the median of five models below 10,000);
+ * time as the mean over enough further models of size n to add up to 100,000 leaves, run without
+ * forced collections.
  */
-async function repeated<T extends { cpuUs: number; ms: number }>(n: number, measure: (n: number, measureHeap: boolean) => Promise<T>): Promise<T> {
+async function repeated<T extends { cpuUs: number; ms: number; bytesPerUnit: number }>(n: number, measure: (n: number, measureHeap: boolean) => Promise<T>): Promise<T> {
   // A small model's heap figure moves by a hundred bytes per leaf from one model to the next
-  // (what the JIT and the allocator keep): the median of five models of that size.
+  // (what the JIT and the allocator keep).
   const heaps: T[] = [];
   for (let i = 0; i < (n < 10_000 ? 5 : 1); i++) heaps.push(await measure(n, true));
-  const perUnit = (r: T) => Object.entries(r).find(([k]) => k.startsWith("bytesPer"))?.[1] as number;
-  const first = heaps.sort((a, b) => perUnit(a) - perUnit(b))[Math.floor(heaps.length / 2)];
+  const first = heaps.sort((a, b) => a.bytesPerUnit - b.bytesPerUnit)[Math.floor(heaps.length / 2)];
   const times = Math.max(1, Math.round(100_000 / n));
   let ms = 0;
   let cpuUs = 0;
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   for (const n of SIZES) {
     const r = await repeated(n, async (k, h) => {
       const x = await rootWithLeaves(k, h);
-      return { ...x, ms: x.msPerLeaf * k, cpuUs: x.cpuUsPerLeaf * k };
+      return { ...x, ms: x.msPerLeaf * k, cpuUs: x.cpuUsPerLeaf * k, bytesPerUnit: x.bytesPerLeaf };
     });
     process.stdout.write(
       `  ${String(n).padStart(7)} leaves: ${((r.ms * 1000) / n).toFixed(2).padStart(7)} µs per leaf (${(r.cpuUs / n).toFixed(2)} µs CPU), ${r.ms.toFixed(0).padStart(6)} ms in all, ${Math.round(r.bytesPerLeaf)} B heap per leaf (its peer and the benchmark's copy of the peer's address included)\n`,
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   for (const n of SIZES) {
     const r = await repeated(n, async (k, h) => {
       const x = await sessionWithMembers(k, h);
-      return { ...x, ms: x.msPerMember * k, cpuUs: x.cpuUsPerMember * k };
+      return { ...x, ms: x.msPerMember * k, cpuUs: x.cpuUsPerMember * k, bytesPerUnit: x.bytesPerMember };
     });
     process.stdout.write(
       `  ${String(n).padStart(7)} members: ${((r.ms * 1000) / n).toFixed(2).padStart(7)} µs per member (${(r.cpuUs / n).toFixed(2)} µs CPU), ${r.ms.toFixed(0).padStart(6)} ms in all, ` +

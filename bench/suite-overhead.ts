@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { buildIfStale, fromDist } from "./compiled";
 
 type Kind = "simulator" | "remote" | "noop";
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
@@ -20,10 +21,9 @@ async function child(kind: Kind, reports: string): Promise<void> {
   const { loadConfiguration, runCucumber } = await import("@cucumber/cucumber/api");
   // The compiled build, as `npx joinleaf` runs (main builds it first): from the TypeScript
   // sources, loading the steps would be counted against the suite and not against the no-op run.
-  const dist = (m: string) => require(path.join(__dirname, "..", "dist", m));
-  const { profile } = dist("src/profile.js") as typeof import("../src/profile");
-  const { featureFiles } = dist("src/conformance.js") as typeof import("../src/conformance");
-  const { closeAllConnections } = dist("drivers/remote/remote-driver.js") as typeof import("../drivers/remote/remote-driver");
+  const { profile } = fromDist<typeof import("../src/profile")>("src/profile.js");
+  const { featureFiles } = fromDist<typeof import("../src/conformance")>("src/conformance.ts");
+  const { closeAllConnections } = fromDist<typeof import("../drivers/remote/remote-driver")>("drivers/remote/remote-driver.ts");
   const paths = featureFiles().readable;
   const provided =
     kind === "noop"
@@ -67,8 +67,7 @@ function measure(kind: Kind): { wallMs: number; cpuMs: number; success: boolean 
 }
 
 function main(): void {
-  const build = spawnSync(process.execPath, [path.join(__dirname, "..", "scripts", "build.js"), "--if-stale"], { stdio: "inherit" });
-  if (build.status !== 0) throw new Error("the build failed");
+  buildIfStale();
   const best: Record<Kind, { wallMs: number; cpuMs: number }> = {
     simulator: { wallMs: Infinity, cpuMs: Infinity },
     remote: { wallMs: Infinity, cpuMs: Infinity },
