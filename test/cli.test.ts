@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { COMMANDS } from "../src/commands/index";
-import { DRIVER_FLAG_OPTIONS } from "../src/conformance";
+import { DRIVER_FLAG_OPTIONS } from "../src/conformance-options";
 import { main } from "../src/cli";
 import { PACKAGE_ROOT } from "../src/package-root";
 

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { isLoopback, parseListen, serveStdio, serveTcp } from "../agent";
 import { knownDrivers } from "../../drivers/index";
 import { findVariant, unknownVariantMessage } from "../../drivers/simulator/variants";
-import { addDriverFlags, checkEdition, driverOptionsFrom } from "../conformance";
+import { addDriverFlags, checkEdition, driverOptionsFrom } from "../conformance-options";
 import { UsageError } from "../usage-error";
 
 export function define(cmd: Command): void {

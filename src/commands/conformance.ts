@@ -1,7 +1,8 @@
 // `joinleaf conformance`: run the suite against one driver.
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { addDriverFlags, checkOptions, driverOptionsFrom, reportDir, runConformance } from "../conformance";
+import { reportDir, runConformance } from "../conformance";
+import { addDriverFlags, checkOptions, driverOptionsFrom } from "../conformance-options";
 import { applyExpectations, describeComparison } from "../expectations";
 import { loadCheckedExpectations } from "../report/common";
 import { readRun } from "../results";

@@ -2,7 +2,8 @@
 // the same result as the in-process simulator. A difference is a bug in the protocol path.
 import path from "node:path";
 import type { Command } from "commander";
-import { checkEdition, reportDir, runConformance } from "../conformance";
+import { reportDir, runConformance } from "../conformance";
+import { checkEdition } from "../conformance-options";
 import { readRun, ScenarioResult } from "../results";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { defaultRunName } = require("../profile") as typeof import("../profile");

@@ -1,7 +1,8 @@
 // `joinleaf explore`: random call sequences checked against the model, a divergence shrunk and
 // printed as a Gherkin scenario.
 import type { Command } from "commander";
-import { addDriverFlags, checkEdition, checkOptions, driverOptionsFrom, stepLibrary } from "../conformance";
+import { stepLibrary } from "../conformance";
+import { addDriverFlags, checkEdition, checkOptions, driverOptionsFrom } from "../conformance-options";
 import { closeAllConnections } from "../../drivers/remote/remote-driver";
 import { explore } from "../explore/explore";
 import { renderFailure } from "../explore/gherkin";
