@@ -1,6 +1,7 @@
 // Type-checks everything and compiles it to dist/ (tsconfig.build.json; the package ships
-// dist/src, dist/drivers and dist/steps), then stamps the build with the time it started, so
-// bin/joinleaf.js can tell a build older than the sources.
+// dist/src, dist/drivers and dist/steps), writes the agent's request validators as code, then
+// stamps the build with the time it started, so bin/joinleaf.js can tell a build older than the
+// sources.
 // `npm run build`; `npm ci` and `npm pack` run it through "prepare"; npm test with --if-stale.
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -31,6 +32,8 @@ if (process.argv.includes("--if-stale")) {
 fs.rmSync(path.join(root, "dist"), { recursive: true, force: true });
 const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json")], { stdio: "inherit" });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+// The agent's request validators as code, so an agent does not compile the schema at every start.
+require(path.join(root, "dist", "drivers", "remote", "request-schema.js")).writePrebuiltValidators();
 const stamp = path.join(root, "dist", ".built");
 fs.writeFileSync(stamp, `built ${started.toISOString()}\n`);
 fs.utimesSync(stamp, started, started);

@@ -7,7 +7,8 @@
 // simulator agent, with the Python example agent, and the transcripts printed in the doc.
 import assert from "node:assert/strict";
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import type {
@@ -31,6 +32,7 @@ import type {
 import { DRIVER_CAPABILITIES } from "../drivers/capabilities";
 import { ErrorCode, HelloParams, HelloResult, LineSplitter, MAX_CALLEE_BYTES, METHODS, OPTIONAL_PARAMS, ResetParams } from "../drivers/remote/protocol";
 import { AgentSession } from "../src/agent";
+import { loadValidators, writePrebuiltValidators } from "../drivers/remote/request-schema";
 import { encodeSockAddr, inet } from "../drivers/sockaddr";
 import { fdMask } from "../drivers/winsock";
 import { PACKAGE_ROOT } from "../src/package-root";
@@ -644,6 +646,37 @@ test("every schema-invalid request made from the schema is refused, never carrie
   assert.deepEqual(accepted, [], `${accepted.length} schema-invalid requests were not refused as invalid-params`);
   assert.ok(refused.length > 500, `only ${refused.length} invalid requests were made`);
   await s.close();
+});
+
+test("the build's validators are used only when written from this very schema, and judge every request as the compiled ones do", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "joinleaf-validators-"));
+  try {
+    const file = path.join(dir, "request-validators.js");
+    writePrebuiltValidators(file);
+    const prebuilt = loadValidators(file);
+    const compiled = loadValidators(path.join(dir, "absent.js"));
+    assert.equal(prebuilt.from, "prebuilt");
+    assert.equal(compiled.from, "compiled");
+    assert.deepEqual([...prebuilt.validators.keys()].sort(), [...compiled.validators.keys()].sort());
+    let judged = 0;
+    for (const [method, check] of compiled.validators) {
+      const def = defs[`${method[0].toUpperCase()}${method.slice(1)}Request`];
+      const paramsSchema = (def.properties as { [k: string]: Schema }).params;
+      const params = paramsSchema ? (sample(paramsSchema) as { [k: string]: Json }) : undefined;
+      const changed = params ? [...mutations(params)].map((m) => ({ id: 3, method, params: m.params })) : [{ id: 3, method, params: { extra: 1 } }];
+      for (const req of [{ id: 2, method, ...(params ? { params } : {}) }, ...changed]) {
+        assert.equal(prebuilt.validators.get(method)!(req), check(req), `${method}: ${JSON.stringify(req).slice(0, 200)}`);
+        judged++;
+      }
+    }
+    assert.ok(judged > 500, `only ${judged} requests judged`);
+    // Written from another schema (edited since the build): compiled afresh instead.
+    const stale = path.join(dir, "stale.js");
+    writeFileSync(stale, readFileSync(file, "utf8").replace(/schemaSha256: "[0-9a-f]{64}"/, `schemaSha256: "${"0".repeat(64)}"`));
+    assert.equal(loadValidators(stale).from, "compiled");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("the callee buffer limit in the schema is the protocol's MAX_CALLEE_BYTES", () => {
