@@ -6,7 +6,7 @@ import { WINE_NODE, wineLaneStatus } from "../drivers/native/wine";
 
 const CALLS = Number(process.env.CALLS ?? 5000);
 
-async function measure(label: string, open: () => Promise<{ advance(ms: number): Promise<void> }>): Promise<void> {
+async function measure(label: string, open: () => Promise<{ advance(ms: number): Promise<unknown> }>): Promise<void> {
   const driver = await open();
   for (let i = 0; i < 200; i++) await driver.advance(0); // warm up
   const start = process.hrtime.bigint();

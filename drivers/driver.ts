@@ -306,9 +306,19 @@ export interface TestbedCalls {
   /**
    * Lets `ms` of (virtual or real) time pass, delivering whatever falls due. `onlyWhileWaiting`:
    * the harness is waiting for a blocking call; let time pass only if some call is still waiting
-   * for it (through an agent, an answer may be in transit when the harness asks).
+   * for it (through an agent, an answer may be in transit when the harness asks). A virtual
+   * clock may answer with a ClockHint; anything else answers nothing.
    */
-  advance(ms: number, onlyWhileWaiting?: boolean): Promise<void>;
+  advance(ms: number, onlyWhileWaiting?: boolean): Promise<ClockHint | null | void>;
+}
+
+/**
+ * What a virtual clock tells after an advance: in how many ms the next delivery falls due (null:
+ * nothing is pending). Until then nothing changes unless the harness calls in, so a harness that
+ * only looks may skip the idle time in one advance instead of stepping through it.
+ */
+export interface ClockHint {
+  nextDueMs: number | null;
 }
 
 /**

@@ -4,7 +4,8 @@ import { DataTable, Then, When } from "@cucumber/cucumber";
 import { errorCode, errorName } from "../drivers/winsock";
 import { CALLEE_SEED } from "./setup.steps";
 import { STATUS_MEDIA_TYPE, statusNote } from "./status";
-import { DEFAULT_HOST, JoinLeafWorld, JoinRecord, patternBytes } from "./world";
+import type { ClockHint } from "../drivers/driver";
+import { DEFAULT_HOST, JoinLeafWorld, JoinRecord, patternBytes, stride } from "./world";
 
 When("{string} joins {string}( again)", async function (this: JoinLeafWorld, socket: string, target: string) {
   await this.join(socket, await this.joinArgs(target));
@@ -37,13 +38,17 @@ When("the application waits for the join of {string} to end", async function (th
   const record = this.lastJoin(socket);
   const virtual = this.testbed.capabilities.has("virtual-clock");
   const budget = virtual ? WAIT_BUDGET_MS.virtual : WAIT_BUDGET_MS.real;
+  const settle = this.testbed.settleMs;
+  let hint: ClockHint | undefined;
   for (let waited = 0; ; ) {
     await new Promise((r) => setImmediate(r));
     if (await joinEnded(this, record)) return;
     if (waited >= budget) return;
-    const step = waited < this.testbed.settleMs ? 1 : virtual ? 100 : 50;
-    await this.testbed.advance(step);
-    waited += step;
+    const step = waited < settle ? 1 : virtual ? 100 : 50;
+    // Idle steps are skipped, never past the end of the 1 ms steps or of the budget.
+    const ms = stride(step, (waited < settle ? Math.min(settle, budget) : budget) - waited, hint);
+    hint = this.clockHint(await this.testbed.advance(ms));
+    waited += ms;
   }
 });
 

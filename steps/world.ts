@@ -3,6 +3,7 @@
 import { IWorldOptions, World } from "@cucumber/cucumber";
 import type {
   CalleeBuffer,
+  ClockHint,
   Driver,
   Fault,
   Flowspec,
@@ -96,6 +97,8 @@ export class JoinLeafWorld extends World<RunParameters> {
   last: { what: string; result: Result<unknown> } | null = null;
   /** Network events collected per socket name (drained from the driver, kept for assertions). */
   readonly seen = new Map<string, Array<{ event: number; error: number }>>();
+  /** Hosts where a socket registered with WSAAsyncSelect: the only ones with messages to take. */
+  private readonly asyncSelectHosts = new Set<string>();
   /** Faults the scenario injected, lifted again before the sockets are closed. */
   readonly faults: Array<{ host: string; fault: Fault }> = [];
   /** What select said about a socket when the scenario noted it. */
@@ -277,12 +280,20 @@ export class JoinLeafWorld extends World<RunParameters> {
     const virtual = this.testbed.capabilities.has("virtual-clock");
     const step = virtual ? 100 : 50;
     const budget = virtual ? 120_000 : 60_000;
-    for (let waited = 0; ; waited += step) {
+    let hint: ClockHint | undefined;
+    for (let waited = 0; ; ) {
       await new Promise((r) => setImmediate(r));
       if (settled) return watched;
       if (waited >= budget) throw new Error(`${what} did not return within ${budget} ms`);
-      await this.testbed.advance(step, virtual || undefined);
+      const ms = stride(step, budget - waited, hint);
+      hint = this.clockHint(await this.testbed.advance(ms, virtual || undefined));
+      waited += ms;
     }
+  }
+
+  /** A virtual clock's hint in an advance's answer, when it is one (an agent's is not trusted to be). */
+  clockHint(answer: unknown): ClockHint | undefined {
+    return readClockHint(answer, this.testbed.capabilities.has("virtual-clock"));
   }
 
   // ------------------------------------------------------------ events
@@ -294,13 +305,14 @@ export class JoinLeafWorld extends World<RunParameters> {
       how === "event-select" ? await this.driver.eventSelect(s.sock, mask) : await this.driver.asyncSelect(s.sock, ASYNC_MESSAGE, mask);
     await this.expectOk(how === "event-select" ? "WSAEventSelect" : "WSAAsyncSelect", result);
     s.registration = how;
+    if (how === "async-select") this.asyncSelectHosts.add(s.host);
     s.blocking = false; // registering for network events makes a socket nonblocking
   }
 
   /** Collects the events the driver has for every named socket into `seen`. */
   async collectEvents(): Promise<void> {
-    const hosts = new Set([...this.sockets.values()].map((s) => s.host));
-    for (const host of hosts) {
+    // Only a host where WSAAsyncSelect named a window has a window to post to.
+    for (const host of this.asyncSelectHosts) {
       for (const m of await this.driver.takeMessages(host)) {
         const name = this.nameOf(m.socket);
         if (name) this.seenFor(name).push({ event: m.event, error: m.error });
@@ -401,6 +413,25 @@ export class JoinLeafWorld extends World<RunParameters> {
 export const CALLEE_SEED = 0x40;
 
 /** Why no protocol entry fits: the needs no entry meets, and what the closest entry lacks. */
+/** An advance's answer as a ClockHint: only from a virtual clock, and only when well formed. */
+export function readClockHint(answer: unknown, virtualClock: boolean): ClockHint | undefined {
+  if (!virtualClock || typeof answer !== "object" || answer === null) return undefined;
+  const due = (answer as { nextDueMs?: unknown }).nextDueMs;
+  return due === null || (typeof due === "number" && Number.isFinite(due) && due >= 0) ? { nextDueMs: due } : undefined;
+}
+
+/**
+ * How far a waiting loop's next advance may go: one `step`, or, when the virtual clock said when
+ * its next delivery falls due, through every idle step up to the one that delivers it (never past
+ * `left`). Looking after an idle step would see nothing new: a virtual clock's model changes only
+ * when something falls due or the harness calls in, and the loops only look.
+ */
+export function stride(step: number, left: number, hint: ClockHint | undefined): number {
+  if (!hint) return Math.min(step, left);
+  if (hint.nextDueMs === null) return left;
+  return Math.min(left, Math.max(step, Math.ceil(hint.nextDueMs / step) * step));
+}
+
 function noEntryReason(driver: string, protocols: ProtocolInfo[], needs: string[]): string {
   const all = needs.join(" + ") || "multipoint";
   const scored = protocols.map((p) => ({ p, unmet: needs.length ? unmetNeeds(p, needs) : ["multipoint"] }));

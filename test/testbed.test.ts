@@ -7,7 +7,9 @@ import { Simulator } from "../drivers/simulator/simulator";
 import { RealTestbed, SimulatedTestbed, testbedFor } from "../drivers/testbed/index";
 import { TESTBED_CAPABILITIES } from "../drivers/capabilities";
 import { closeAllConnections } from "../drivers/remote/remote-driver";
-import { JoinLeafWorld, REAL_ARRIVAL_BUDGET_MS } from "../steps/world";
+import { JoinLeafWorld, readClockHint, REAL_ARRIVAL_BUDGET_MS, stride } from "../steps/world";
+import { VirtualClock } from "../drivers/simulator/clock";
+import type { ClockHint } from "../drivers/driver";
 import { spawnSync } from "node:child_process";
 
 test("the simulator's testbed is simulated and carries exactly the testbed words of its capabilities", async () => {
@@ -90,4 +92,41 @@ test("on a real clock a Then that expects an arrival waits for it (up to its bud
   const virtual = fakeTestbed(true);
   await untilArrived.call({ testbed: virtual } as unknown as JoinLeafWorld, async () => false);
   assert.equal(virtual.now, 0);
+});
+
+test("a virtual clock's hint lets a watching loop skip idle steps and look exactly where its steps would have seen something", () => {
+  // Deliveries at odd moments, before, across and after the 1 ms phase of a join's wait.
+  const due = [0.5, 3, 37.5, 999.2, 1000, 1000.4, 1250, 5003, 119_999];
+  const watch = (skip: boolean): number[] => {
+    const clock = new VirtualClock();
+    for (const at of due) clock.schedule(at, () => undefined);
+    const seen: number[] = [];
+    let hint: ClockHint | undefined;
+    for (let waited = 0; waited < 120_000; ) {
+      const step = waited < 1000 ? 1 : 100;
+      const ms = skip ? stride(step, (waited < 1000 ? 1000 : 120_000) - waited, hint) : step;
+      if (clock.advance(ms) > 0) seen.push(clock.now);
+      hint = readClockHint({ nextDueMs: clock.nextDueIn() }, true);
+      waited += ms;
+    }
+    return seen;
+  };
+  const stepped = watch(false);
+  assert.deepEqual(stepped, [1, 3, 38, 1000, 1100, 1300, 5100, 120_000]);
+  assert.deepEqual(watch(true), stepped);
+});
+
+test("an advance's answer is a clock hint only from a virtual clock, and only when well formed", () => {
+  assert.deepEqual(readClockHint({ nextDueMs: 12.5 }, true), { nextDueMs: 12.5 });
+  assert.deepEqual(readClockHint({ nextDueMs: null }, true), { nextDueMs: null });
+  for (const bad of [null, undefined, 7, "soon", {}, { nextDueMs: -1 }, { nextDueMs: "3" }, { nextDueMs: Number.NaN }, { nextDueMs: Infinity }]) {
+    assert.equal(readClockHint(bad, true), undefined, JSON.stringify(bad));
+  }
+  assert.equal(readClockHint({ nextDueMs: 5 }, false), undefined, "a real clock's answer is no promise");
+  assert.equal(stride(100, 300, undefined), 100);
+  assert.equal(stride(100, 50, undefined), 50);
+  assert.equal(stride(1, 997, { nextDueMs: null }), 997);
+  assert.equal(stride(1, 997, { nextDueMs: 0 }), 1);
+  assert.equal(stride(100, 10_000, { nextDueMs: 250 }), 300);
+  assert.equal(stride(1, 40, { nextDueMs: 999 }), 40);
 });

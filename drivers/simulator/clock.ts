@@ -75,6 +75,13 @@ export class VirtualClock {
     return this.live;
   }
 
+  /** Virtual ms from now until the earliest live timer falls due; null when none is pending. */
+  nextDueIn(): number | null {
+    // Cancelled timers at the top are dropped here, as advance would drop them.
+    while (this.heap.length > 0 && this.heap[0].cancelled) this.pop();
+    return this.heap.length === 0 ? null : this.heap[0].at - this.nowMs;
+  }
+
   private sweep(): void {
     const kept = this.heap.filter((t) => !t.cancelled).sort((a, b) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0));
     this.heap.length = 0;

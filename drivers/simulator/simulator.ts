@@ -9,6 +9,7 @@
 //   state.ts    the records                                              protocols.ts  the catalogue
 //   sockets.ts  the socket state machine     joins.ts  the join state machine     this file: the testbed
 import {
+  ClockHint,
   Driver,
   DriverCapability,
   fail,
@@ -126,8 +127,9 @@ export class Simulator extends JoinModel implements Driver {
     else h.faults.delete(fault);
   }
 
-  async advance(ms: number): Promise<void> {
+  async advance(ms: number): Promise<ClockHint> {
     this.clock.advance(ms);
+    return { nextDueMs: this.clock.nextDueIn() };
   }
 
   async openSockets(): Promise<Sock[]> {

@@ -1,6 +1,6 @@
 // The simulated testbed: the peers, faults and clock a driver models itself (the simulator in
 // process, or an agent's testbed methods over the driver protocol). It only forwards.
-import type { Driver, Fault, Hex, PeerBehaviour, PeerLog, Result, Testbed, TestbedCalls, TestbedCapability } from "../driver";
+import type { ClockHint, Driver, Fault, Hex, PeerBehaviour, PeerLog, Result, Testbed, TestbedCalls, TestbedCapability } from "../driver";
 import { isTestbedCapability } from "../capabilities";
 
 export class SimulatedTestbed implements Testbed {
@@ -47,7 +47,7 @@ export class SimulatedTestbed implements Testbed {
   injectFault(host: string, fault: Fault, on: boolean): Promise<void> {
     return this.calls("injectFault")(host, fault, on);
   }
-  advance(ms: number, onlyWhileWaiting?: boolean): Promise<void> {
+  advance(ms: number, onlyWhileWaiting?: boolean): Promise<ClockHint | null | void> {
     return this.calls("advance")(ms, onlyWhileWaiting);
   }
   /** The driver's dispose ends its modelled network too. */
