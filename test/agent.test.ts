@@ -72,7 +72,11 @@ const misbehaving = (mode: string) => `MODE=${mode} "${process.execPath}" "${pat
 test("a call the agent never answers ends as TIMEOUT; the next connection is a fresh agent", async () => {
   const options = { agent: misbehaving("hang"), callTimeoutMs: 300 };
   const driver = await connectRemote(options, "current");
+  const asked = Date.now();
   await assert.rejects(driver.socket({ host: "h", protocol: "p", flags: 0 }), (e: unknown) => e instanceof DriverFaultError && e.fault.status === "TIMEOUT");
+  // hello (60 s to start) and reset (300 ms) came first: the call's own 300 ms count, not theirs.
+  const waited = Date.now() - asked;
+  assert.ok(waited >= 290 && waited < 3_000, `TIMEOUT after ${waited} ms, for a 300 ms call timeout`);
   assert.equal(driver.fault?.status, "TIMEOUT");
   assert.deepEqual(await driver.openSockets(), [], "cleanup after a fault does not throw again");
   const next = await connectRemote(options, "current");

@@ -53,7 +53,10 @@ class Connection {
   hello!: HelloResult;
   fault: DriverFault | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; method: string }>();
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; deadline: number; timeoutMs: number; method: string }>();
+  /** One timer for every pending call, due at the earliest deadline: a timer per call cost a few µs of each round trip. */
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private deadlineDue = Infinity;
   private stderrTail = "";
   private closing = false;
   private readonly closers: Array<() => void> = [];
@@ -167,7 +170,8 @@ class Connection {
     const p = this.pending.get(r.id);
     if (!p) return;
     this.pending.delete(r.id);
-    clearTimeout(p.timer);
+    // Nothing pending: the timer must not keep the harness's process alive.
+    if (this.pending.size === 0) this.deadlineTimer?.unref();
     if ("error" in r) p.reject(new Error(`agent error in ${p.method} (${r.error.code}): ${r.error.message}`));
     else p.resolve(r.result);
   }
@@ -177,23 +181,50 @@ class Connection {
     if (this.fault) return Promise.reject(new DriverFaultError(this.fault));
     const id = this.nextId++;
     const line = encode({ id, method, params });
-    if (Buffer.byteLength(line) - 1 > MAX_MESSAGE_BYTES) {
+    // A UTF-8 byte is at most 3 per UTF-16 unit: a short line needs no count.
+    const bytes = line.length * 3 > MAX_MESSAGE_BYTES ? Buffer.byteLength(line) : 0;
+    if (bytes - 1 > MAX_MESSAGE_BYTES) {
       // The agent would drop it unanswered; this is the harness's mistake, not the agent's fault.
-      return Promise.reject(new Error(`${method}: the request is ${Buffer.byteLength(line)} bytes, over the protocol's ${MAX_MESSAGE_BYTES}-byte limit`));
+      return Promise.reject(new Error(`${method}: the request is ${bytes} bytes, over the protocol's ${MAX_MESSAGE_BYTES}-byte limit`));
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.die("TIMEOUT", `${method} did not answer within ${timeoutMs} ms`), timeoutMs);
-      this.pending.set(id, { resolve, reject, timer, method });
+      const deadline = Date.now() + timeoutMs;
+      this.pending.set(id, { resolve, reject, deadline, timeoutMs, method });
+      this.watchDeadline(deadline);
       this.send(line);
     });
+  }
+
+  private watchDeadline(deadline: number): void {
+    if (this.deadlineTimer && deadline >= this.deadlineDue) {
+      this.deadlineTimer.ref();
+      return;
+    }
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineDue = deadline;
+    this.deadlineTimer = setTimeout(() => this.checkDeadlines(), Math.max(0, deadline - Date.now()));
+  }
+
+  /** Ends the connection as TIMEOUT when a call is past its deadline; else waits for the next one. */
+  private checkDeadlines(): void {
+    this.deadlineTimer = null;
+    this.deadlineDue = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const p of this.pending.values()) {
+      if (p.deadline <= now) return this.die("TIMEOUT", `${p.method} did not answer within ${p.timeoutMs} ms`);
+      next = Math.min(next, p.deadline);
+    }
+    if (next < Infinity) this.watchDeadline(next);
   }
 
   /** Marks the agent dead: every pending and later call fails with the fault; the agent is stopped. */
   die(status: DriverFault["status"], reason: string): void {
     if (this.fault) return;
     this.fault = this.closing ? { status: "CRASH", reason: "connection closed by the harness" } : { status, reason };
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
     for (const p of this.pending.values()) {
-      clearTimeout(p.timer);
       p.reject(new DriverFaultError(this.fault));
     }
     this.pending.clear();
@@ -369,7 +400,9 @@ export class RemoteDriver {
       if (method === "closesocket") return Promise.resolve(fail(ERRORS.WSAENOTSOCK));
     }
     const names = METHODS[method] as readonly string[];
-    return this.conn.call(method, Object.fromEntries(names.map((n, i) => [n, args[i]])));
+    const params: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) params[names[i]] = args[i];
+    return this.conn.call(method, params);
   }
 }
 
