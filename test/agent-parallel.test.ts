@@ -64,6 +64,6 @@ test("two tag-split halves, merged, give the same matrix column as one whole run
 
   assert.throws(() => mergeRuns(path.join(reports, "bad"), [path.join(reports, "half-a"), path.join(reports, whole)]), MergeError);
   assert.throws(() => mergeRuns(path.join(reports, "bad"), [path.join(reports, "half-a"), path.join(reports, "half-a")]), /must not overlap/);
-  conformance(reports, ["--driver", "simulator", "--run", "half-c", "--tags", `${ROOT_STARTED} and @needs:connect-data`]);
-  assert.throws(() => mergeRuns(path.join(reports, "bad"), [path.join(reports, "half-c"), path.join(reports, "half-b")]), /ran in no shard/);
+  // half-b alone leaves out every scenario half-a ran.
+  assert.throws(() => mergeRuns(path.join(reports, "bad"), [path.join(reports, "half-b")]), /\d+ scenario\(s\) ran in no shard/);
 });

@@ -1,7 +1,7 @@
 // Certification: the verdict rules (on the fixture run), and certify + verify end to end on the
 // simulator, including bundles tampered with after the fact.
 import assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,6 +13,7 @@ import { loadRuns } from "../src/report/runs";
 import { loadSuite } from "../src/report/suite";
 import { parseMessages, readRun } from "../src/results";
 import { PACKAGE_ROOT } from "../src/package-root";
+import { cliHere } from "./cli-here";
 
 const ROOT = PACKAGE_ROOT;
 const FIXTURES = path.join(PACKAGE_ROOT, "test", "fixtures");
@@ -235,14 +236,6 @@ test("certify --profile judges the entries of one profile; the bundle records it
   assert.ok(checks.some((c) => c.ok && c.what === "recorded verdict matches the results"));
 });
 
-function cliAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, "bin", "joinleaf.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: ENV }, (err, stdout, stderr) =>
-      resolve({ status: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }),
-    );
-  });
-}
-
 test("certify and verify usage errors exit 2 with one line", async () => {
   const wrongDriver = path.join(tmp, "wine.yaml");
   writeFileSync(wrongDriver, "implementation: Wine\ndriver: wine\nentries: []\n");
@@ -256,12 +249,12 @@ test("certify and verify usage errors exit 2 with one line", async () => {
     [["verify"], /verify needs exactly one bundle folder/],
     [["verify", path.join(tmp, "absent")], /no bundle folder at/],
   ];
-  const results = await Promise.all(cases.map(([args]) => cliAsync(...args)));
-  results.forEach((r, i) => {
-    const [args, re] = cases[i];
+  // In this process, one after the other: each stops before the suite runs.
+  for (const [args, re] of cases) {
+    const r = await cliHere(args, REPORTS);
     assert.equal(r.status, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, /^joinleaf: [^\n]+\n/);
     assert.match(r.stderr, re);
     assert.ok(!/\n\s+at /.test(r.stderr));
-  });
+  }
 });

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { PACKAGE_ROOT } from "../src/package-root";
+import { cliHere } from "./cli-here";
 
 const root = PACKAGE_ROOT;
 const bin = path.join(root, "bin", "joinleaf.js");
@@ -34,7 +35,7 @@ test("a full run; its console summary speaks in the suite's statuses, never Cucu
   assert.doesNotMatch(r.stdout, /skipped/i);
 });
 
-test("setup mistakes: one line, exit 2, before any scenario; no run folder; the previous run intact", () => {
+test("setup mistakes: one line, exit 2, before any scenario; no run folder; the previous run intact", async () => {
   const before = runJson("keep");
   for (const [args, re] of [
     [["--tags", "@no-such-tag"], /^joinleaf: --tags "@no-such-tag" selects no scenario of the current edition$/],
@@ -46,7 +47,8 @@ test("setup mistakes: one line, exit 2, before any scenario; no run folder; the 
     [["--run", ""], /^joinleaf: --run wants a plain folder name/],
     [["--run", "a/b"], /^joinleaf: --run wants a plain folder name/],
   ] as Array<[string[], RegExp]>) {
-    const r = cli(["conformance", ...args, "--run", args.includes("--run") ? args[args.indexOf("--run") + 1] : "keep"]);
+    // In this process: each mistake stops before a scenario runs (the full run above was spawned).
+    const r = await cliHere(["conformance", ...args, "--run", args.includes("--run") ? args[args.indexOf("--run") + 1] : "keep"], reports);
     assert.equal(r.status, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr.trimEnd(), re, args.join(" "));
     assert.equal(r.stderr.trimEnd().split("\n").length, 1, `one line: ${r.stderr}`);

@@ -7,7 +7,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { COMMANDS } from "../src/commands/index";
 import { DRIVER_FLAG_OPTIONS } from "../src/conformance-options";
-import { main } from "../src/cli";
+import { cliHere as cliHereIn } from "./cli-here";
 import { PACKAGE_ROOT } from "../src/package-root";
 
 const root = PACKAGE_ROOT;
@@ -21,33 +21,7 @@ function cli(args: string[]) {
   });
 }
 
-/**
- * The same command line, in this process: help and usage mistakes stop before anything runs, and
- * a process per case cost a third of a second of CPU each (the spawned cases above and below keep
- * the launcher itself covered).
- */
-async function cliHere(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out = { stdout: "", stderr: "" };
-  const real = { stdout: process.stdout.write, stderr: process.stderr.write };
-  const capture = (which: "stdout" | "stderr") =>
-    ((chunk: string | Uint8Array) => {
-      out[which] += String(chunk);
-      return true;
-    }) as typeof process.stdout.write;
-  process.stdout.write = capture("stdout");
-  process.stderr.write = capture("stderr");
-  const saved = process.env.JOINLEAF_REPORTS;
-  process.env.JOINLEAF_REPORTS = reports;
-  try {
-    const status = await main(args);
-    return { status, ...out };
-  } finally {
-    process.stdout.write = real.stdout;
-    process.stderr.write = real.stderr;
-    if (saved === undefined) delete process.env.JOINLEAF_REPORTS;
-    else process.env.JOINLEAF_REPORTS = saved;
-  }
-}
+const cliHere = (args: string[]) => cliHereIn(args, reports);
 
 test("joinleaf help and joinleaf --help list every command and exit 0; no command at all exits 2", () => {
   for (const args of [["help"], ["--help"]]) {

@@ -1,7 +1,7 @@
 // `joinleaf conformance`: run the suite against one driver.
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { reportDir, runConformance } from "../conformance";
+import type * as SuiteRunner from "../conformance";
 import { addDriverFlags, checkOptions, driverOptionsFrom } from "../conformance-options";
 import { applyExpectations, describeComparison } from "../expectations";
 import { loadCheckedExpectations } from "../report/common";
@@ -11,6 +11,11 @@ import path from "node:path";
 import { packageFile } from "../package-root";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { defaultRunName } = require("../profile") as typeof import("../profile");
+
+// Cucumber (about 450 modules, a third of a second) loads only once the options have passed their
+// checks: a usage mistake is told at once.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const suiteRunner = (): typeof SuiteRunner => require("../conformance");
 
 export function define(cmd: Command): void {
   cmd
@@ -47,8 +52,8 @@ export async function run(values: Options): Promise<number> {
   // Read the file before the run, so a broken one is reported without running anything.
   checkOptions(options);
   const expectations = file ? loadCheckedExpectations(file, options.driver) : undefined;
-  const passed = await runConformance({ ...options, expectations: expectations?.file });
-  const dir = reportDir(options);
+  const passed = await suiteRunner().runConformance({ ...options, expectations: expectations?.file });
+  const dir = suiteRunner().reportDir(options);
   const run = readRun(dir);
   if (!expectations) {
     writeJunit(path.join(dir, "junit.xml"), `joinleaf-${run.info.run}`, run.scenarios, run.info.startedAt);
