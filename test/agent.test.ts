@@ -12,6 +12,7 @@ import { closeAllConnections, connectRemote, DriverFaultError } from "../drivers
 import { MAX_MESSAGE_BYTES } from "../drivers/remote/protocol";
 import { readRun } from "../src/results";
 import { PACKAGE_ROOT } from "../src/package-root";
+import { cliHere } from "./cli-here";
 
 const HELLO = JSON.stringify({ id: 1, method: "hello", params: { protocol: "joinleaf-driver", versions: [1] } });
 
@@ -176,11 +177,8 @@ test("a crash in the middle of a blocking join costs that scenario only (repeate
       const marker = path.join(dir, `marker-${round}`);
       const starts = path.join(dir, `starts-${round}`);
       const agent = `CRASH_MARKER="${marker}" STARTS_FILE="${starts}" "${process.execPath}" "${crashOnce}"`;
-      const r = spawnSync(
-        process.execPath,
-        [path.join(PACKAGE_ROOT, "bin", "joinleaf.js"), "conformance", "--driver", "remote", "--agent", agent, "--tags", "@req:JL-094 or @req:JL-096", "--run", `crash-${round}`, "--quiet"],
-        { encoding: "utf8", env: { ...process.env, JOINLEAF_REPORTS: dir }, timeout: 120_000 },
-      );
+      // In this process, as equivalence runs the suite twice in one: Cucumber loads once for the four rounds.
+      const r = await cliHere(["conformance", "--driver", "remote", "--agent", agent, "--tags", "@req:JL-094 or @req:JL-096", "--run", `crash-${round}`, "--quiet"], dir);
       assert.ok(existsSync(marker), `round ${round}: the agent crashed (${r.stderr})`);
       const { scenarios } = readRun(path.join(dir, `crash-${round}`));
       const statuses = scenarios.map((s) => `${s.name}: ${s.status}`);

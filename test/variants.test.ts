@@ -1,7 +1,6 @@
 // The variant self-test: the list itself, the in-process runner on two variants, the command's
 // usage errors, and docs/variants.md kept in step with VARIANTS.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,14 +9,11 @@ import { loadCatalogue } from "../src/report/catalogue";
 import { caughtBy, VARIANTS } from "../drivers/simulator/variants";
 import { runVariants, SAMPLE, variantsTable, writeSummary } from "../src/variants";
 import { PACKAGE_ROOT } from "../src/package-root";
+import { cliHere } from "./cli-here";
 
 const ROOT = PACKAGE_ROOT;
-const joinleaf = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(ROOT, "bin", "joinleaf.js"), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, JOINLEAF_REPORTS: mkdtempSync(path.join(tmpdir(), "variants-cli-")) },
-  });
+// Usage errors stop before anything runs: asked in this process.
+const joinleaf = (...args: string[]) => cliHere(args, mkdtempSync(path.join(tmpdir(), "variants-cli-")));
 
 test("every variant has a unique id; broken ones name one defect and catalogue entries that exist", () => {
   const catalogue = new Set(loadCatalogue(path.join(ROOT, "features", "catalogue.yaml")).entries.map((e) => e.id));
@@ -74,15 +70,15 @@ test("the runner finds the reference clean and catches a callee buffer overrun, 
   assert.ok(typeof v.editions.current.statuses.FAIL === "number");
 });
 
-test("unknown variants and bad options are one-line usage errors naming the choices", () => {
-  const r = joinleaf("variants", "--only", "reference,nope");
+test("unknown variants and bad options are one-line usage errors naming the choices", async () => {
+  const r = await joinleaf("variants", "--only", "reference,nope");
   assert.equal(r.status, 2);
   assert.match(r.stderr, /unknown variant "nope"; known variants: reference, /);
-  assert.equal(joinleaf("variants", "--kind", "odd").status, 2);
-  const c = joinleaf("conformance", "--variant", "nope");
+  assert.equal((await joinleaf("variants", "--kind", "odd")).status, 2);
+  const c = await joinleaf("conformance", "--variant", "nope");
   assert.equal(c.status, 2);
   assert.match(c.stderr, /unknown variant "nope"; known variants: /);
-  assert.equal(joinleaf("conformance", "--driver", "remote", "--variant", "reference").status, 2);
+  assert.equal((await joinleaf("conformance", "--driver", "remote", "--variant", "reference")).status, 2);
 });
 
 test("docs/variants.md lists exactly the variants VARIANTS declares", () => {
