@@ -7,7 +7,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from "@cucumber/gherkin";
 import { IdGenerator } from "@cucumber/messages";
-import { loadConfiguration, loadSupport } from "@cucumber/cucumber/api";
+import { stepLibrary } from "../src/conformance";
 import { PACKAGE_ROOT } from "../src/package-root";
 
 const root = PACKAGE_ROOT;
@@ -23,17 +23,12 @@ interface StepLibrary {
 }
 
 let loaded: Promise<StepLibrary> | undefined;
-/** The step definitions, loaded once: a second load in one process finds the step files cached and registers none. */
+/**
+ * The step definitions a run loads (the compiled steps, through the run's own profile), once: a
+ * second load in one process finds the step files cached and registers none.
+ */
 function library(): Promise<StepLibrary> {
-  return (loaded ??= loadLibrary());
-}
-
-async function loadLibrary(): Promise<StepLibrary> {
-  const { runConfiguration } = await loadConfiguration(
-    { provided: { require: ["steps/**/*.ts"], requireModule: [], paths: [] } },
-    { cwd: root },
-  );
-  return (await loadSupport({ sources: runConfiguration.sources, support: runConfiguration.support }, { cwd: root })) as unknown as StepLibrary;
+  return (loaded ??= stepLibrary() as unknown as Promise<StepLibrary>);
 }
 
 function featureSteps(): Array<{ where: string; text: string }> {
