@@ -14,10 +14,16 @@ export interface CliResult {
 export async function cliHere(args: string[], reports: string): Promise<CliResult> {
   const out = { stdout: "", stderr: "" };
   const real = { stdout: process.stdout.write, stderr: process.stderr.write };
+  // The test runner reports each result through this process's stdout too: as binary messages
+  // when a `node --test` runner reads them (NODE_TEST_CONTEXT=child-v8), as text when the file
+  // runs alone. Swallowing them lost the results of tests that ended while a command ran here.
+  const underRunner = process.env.NODE_TEST_CONTEXT === "child-v8";
   const capture = (which: "stdout" | "stderr") =>
-    ((chunk: string | Uint8Array) => {
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const pass = () => (real[which] as (...a: unknown[]) => boolean).call(process[which], chunk, ...rest);
+      if (underRunner && typeof chunk !== "string") return pass(); // the runner's own message
       out[which] += String(chunk);
-      return true;
+      return underRunner ? true : pass(); // alone: shown as well as captured, so no report line is lost
     }) as typeof process.stdout.write;
   process.stdout.write = capture("stdout");
   process.stderr.write = capture("stderr");

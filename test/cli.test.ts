@@ -87,3 +87,14 @@ test("the VS Code workspace points the Cucumber extension at the features and at
   const steps = (require("node:fs").readdirSync(path.join(root, "steps")) as string[]).filter((f) => f.endsWith(".steps.ts"));
   assert.ok(steps.length > 0, "the glue finds step definitions");
 });
+
+test("a command run in process does not swallow the test runner's report of other tests", () => {
+  const probe = path.join(root, "test", "fixtures", "cli-here-probe.js");
+  // A runner of its own (NODE_TEST_CONTEXT would make it think it is this runner's child).
+  const env: NodeJS.ProcessEnv = { ...process.env, CLI_HERE: path.join(__dirname, "cli-here") };
+  delete env.NODE_TEST_CONTEXT;
+  const loader = process.execArgv.filter((a) => !a.startsWith("--test")); // tsx, when this file runs from source
+  const r = spawnSync(process.execPath, [...loader, "--test", "--test-reporter=tap", probe], { encoding: "utf8", env });
+  assert.match(r.stdout, /^# pass 2$/m, r.stdout + r.stderr);
+  assert.match(r.stdout, /^ok 1 - ends just before a command runs in process$/m);
+});
