@@ -1,7 +1,6 @@
 // Certification: the verdict rules (on the fixture run), and certify + verify end to end on the
 // simulator, including bundles tampered with after the fact.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -21,7 +20,6 @@ const tmp = mkdtempSync(path.join(tmpdir(), "joinleaf-certify-"));
 const RUN = `test-certify-${process.pid}`;
 // The runs go to a reports folder of the test's own, never to the user's reports/.
 const REPORTS = path.join(tmp, "reports");
-const ENV = { ...process.env, JOINLEAF_REPORTS: REPORTS };
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 // ------------------------------------------------------------------ verdict rules
@@ -90,20 +88,19 @@ test("required entries: testable, in the edition, cited by a scenario that runs 
 
 // ------------------------------------------------------------------ end to end
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "joinleaf.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 300_000, env: ENV });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+// In this process, as equivalence runs the suite twice in one (Cucumber loads once for every run
+// here); the launcher itself is covered by the tests that spawn bin/joinleaf.js.
+const cli = (...args: string[]) => cliHere(args, REPORTS);
 const product = (dir: string): ProductJson => JSON.parse(readFileSync(path.join(dir, "product.json"), "utf8"));
 const bundle = path.join(tmp, "bundle");
 let certified: ReturnType<typeof cli> | undefined;
-function certifyOnce() {
+function certifyOnce(): ReturnType<typeof cli> {
   certified ??= cli("certify", "--driver", "simulator", "--run", RUN, "--out", bundle, "--quiet");
   return certified;
 }
 
-test("certify runs the suite, prints a verdict and writes a complete bundle", () => {
-  const r = certifyOnce();
+test("certify runs the suite, prints a verdict and writes a complete bundle", async () => {
+  const r = await certifyOnce();
   const p = product(bundle);
   assert.equal(r.status, p.verdict === "NOT CONFORMANT" ? 1 : 0, r.stderr + r.stdout);
   assert.match(r.stdout, new RegExp(`VERDICT: ${p.verdict}\\n`));
@@ -126,17 +123,17 @@ test("certify runs the suite, prints a verdict and writes a complete bundle", ()
   assert.ok(Array.isArray(p.unexercisedRules));
 });
 
-test("verify accepts the bundle as written", () => {
-  certifyOnce();
-  const v = cli("verify", bundle);
+test("verify accepts the bundle as written", async () => {
+  await certifyOnce();
+  const v = await cli("verify", bundle);
   assert.equal(v.status, 0, v.stdout + v.stderr);
   assert.match(v.stdout, /verified \(\d+ checks\)/);
   assert.ok(!/^FAIL/m.test(v.stdout));
 });
 
 /** Verifies an edited copy of the bundle in process (the CLI's exit code is checked once, below). */
-function tampered(name: string, edit: (dir: string) => void): { status: number; stdout: string; dir: string } {
-  certifyOnce();
+async function tampered(name: string, edit: (dir: string) => void): Promise<{ status: number; stdout: string; dir: string }> {
+  await certifyOnce();
   const dir = path.join(tmp, name);
   cpSync(bundle, dir, { recursive: true });
   edit(dir);
@@ -150,18 +147,18 @@ const editJson = (f: string, edit: (j: any) => void) => { // eslint-disable-line
   writeFileSync(f, JSON.stringify(j, null, 2));
 };
 
-test("verify rejects a bundle whose recorded counts were edited", () => {
-  const v = tampered("counts", (d) => editJson(path.join(d, "product.json"), (p) => { p.counts.PASS -= 1; p.counts.FAIL += 1; }));
+test("verify rejects a bundle whose recorded counts were edited", async () => {
+  const v = await tampered("counts", (d) => editJson(path.join(d, "product.json"), (p) => { p.counts.PASS -= 1; p.counts.FAIL += 1; }));
   assert.equal(v.status, 1, v.stdout);
   assert.match(v.stdout, /^FAIL recorded counts match the results: PASS: recorded \d+, found \d+; FAIL: recorded \d+, found \d+$/m);
-  const c = cli("verify", v.dir);
+  const c = await cli("verify", v.dir);
   assert.equal(c.status, 1, c.stdout + c.stderr);
   assert.ok(c.stdout.includes(v.stdout.split("\n").find((l) => l.startsWith("FAIL"))!));
   assert.match(c.stdout, /FAILED verification \(1 of \d+ checks\)/);
 });
 
-test("verify rejects a bundle whose messages were edited (a passed step made failed)", () => {
-  const v = tampered("messages", (d) => {
+test("verify rejects a bundle whose messages were edited (a passed step made failed)", async () => {
+  const v = await tampered("messages", (d) => {
     const f = path.join(d, "messages.ndjson");
     const lines = readFileSync(f, "utf8").split("\n");
     const i = lines.findIndex((l) => l.startsWith('{"testStepFinished"') && l.includes('"status":"PASSED"'));
@@ -173,8 +170,8 @@ test("verify rejects a bundle whose messages were edited (a passed step made fai
   assert.match(v.stdout, /^FAIL recorded counts match the results/m);
 });
 
-test("verify rejects a bundle whose feature hash was edited", () => {
-  const v = tampered("feature-hash", (d) => editJson(path.join(d, "product.json"), (p) => {
+test("verify rejects a bundle whose feature hash was edited", async () => {
+  const v = await tampered("feature-hash", (d) => editJson(path.join(d, "product.json"), (p) => {
     const first = Object.keys(p.suite.features)[0];
     p.suite.features[first] = "0".repeat(64);
   }));
@@ -183,24 +180,24 @@ test("verify rejects a bundle whose feature hash was edited", () => {
   assert.match(v.stdout, /^FAIL the features in messages\.ndjson are the ones product\.json hashed/m);
 });
 
-test("verify rejects a bundle whose matrix column was edited, or that lacks a file", () => {
-  const m = tampered("matrix", (d) => editJson(path.join(d, "matrix.json"), (j) => {
+test("verify rejects a bundle whose matrix column was edited, or that lacks a file", async () => {
+  const m = await tampered("matrix", (d) => editJson(path.join(d, "matrix.json"), (j) => {
     const row = j.rows.find((r: { cells: Array<{ status: string | null }> }) => r.cells[0].status === "PASS");
     row.cells[0].status = "FAIL";
   }));
   assert.equal(m.status, 1, m.stdout);
   assert.match(m.stdout, /^FAIL matrix\.json agrees with the results: JL-\d+: recorded FAIL/m);
-  const j = tampered("no-junit", (d) => rmSync(path.join(d, "junit.xml")));
+  const j = await tampered("no-junit", (d) => rmSync(path.join(d, "junit.xml")));
   assert.equal(j.status, 1);
   assert.match(j.stdout, /^FAIL required files present: missing: junit\.xml/m);
 });
 
-test("certify with expectations: an expected failure that passes is a pass for conformance and a mismatch for the regression verdict; the bundle still verifies", () => {
-  certifyOnce();
+test("certify with expectations: an expected failure that passes is a pass for conformance and a mismatch for the regression verdict; the bundle still verifies", async () => {
+  await certifyOnce();
   const passing = readRun(path.join(bundle, "messages.ndjson")).scenarios.find((s) => s.status === "PASS")!;
   const exp = path.join(tmp, "stale.yaml");
   writeFileSync(exp, `implementation: Simulator with a stale expectation\ndriver: simulator\nentries:\n  - scenario: ${JSON.stringify(passing.key)}\n    expected: FAIL\n    note: fixed long ago\n`);
-  const r = cli("certify", "--driver", "simulator", "--run", `${RUN}-x`, "--expectations", exp, "--quiet");
+  const r = await cli("certify", "--driver", "simulator", "--run", `${RUN}-x`, "--expectations", exp, "--quiet");
   const plain = product(bundle);
   assert.equal(r.status, plain.verdict === "NOT CONFORMANT" ? 1 : 0, r.stdout + r.stderr);
   assert.match(r.stdout, new RegExp(`VERDICT: ${plain.verdict}\n`));
@@ -211,16 +208,16 @@ test("certify with expectations: an expected failure that passes is a pass for c
   assert.deepEqual(product(b).regression.unexpectedPasses, [passing.key]);
   assert.equal(product(b).expectations?.implementation, "Simulator with a stale expectation");
   assert.equal(readFileSync(path.join(b, "expectations.yaml"), "utf8"), readFileSync(exp, "utf8"));
-  const v = cli("verify", b);
+  const v = await cli("verify", b);
   assert.equal(v.status, 0, v.stdout);
   // The matrix of that run folder applies the bundle's expectations by itself.
   const [run] = loadRuns([path.join(REPORTS, `${RUN}-x`)]);
   assert.equal(run.results.find((s) => s.key === passing.key)?.status, "UNEXPECTED PASS");
 });
 
-test("certify --profile judges the entries of one profile; the bundle records it and verify recomputes with it", () => {
+test("certify --profile judges the entries of one profile; the bundle records it and verify recomputes with it", async () => {
   const out = path.join(tmp, "profile-bundle");
-  const r = cli("certify", "--driver", "simulator", "--profile", "ip-multicast", "--run", `${RUN}-p`, "--tags", "@req:JL-051 or @req:JL-094", "--out", out, "--quiet");
+  const r = await cli("certify", "--driver", "simulator", "--profile", "ip-multicast", "--run", `${RUN}-p`, "--tags", "@req:JL-051 or @req:JL-094", "--out", out, "--quiet");
   const p = product(out);
   assert.equal(p.profile, "ip-multicast");
   const cat = loadCatalogue(path.join(ROOT, "features", "catalogue.yaml"));
