@@ -13,11 +13,16 @@ import { loadRuns } from "../src/report/runs";
 import { readRun } from "../src/results";
 import { MergeError, mergeRuns } from "../src/merge-runs";
 import { PACKAGE_ROOT } from "../src/package-root";
+import { cliHere } from "./cli-here";
 
 const BIN = path.join(PACKAGE_ROOT, "bin", "joinleaf.js");
 
-function conformance(reports: string, args: string[]): void {
-  const r = spawnSync(process.execPath, [BIN, "conformance", "--quiet", ...args], { encoding: "utf8", env: { ...process.env, JOINLEAF_REPORTS: reports }, timeout: 300_000 });
+/** A run as `joinleaf conformance` makes it: --parallel ones spawned (their workers are forked from the coordinator), serial ones in this process. */
+async function conformance(reports: string, args: string[]): Promise<void> {
+  const argv = ["conformance", "--quiet", ...args];
+  const r = args.includes("--parallel")
+    ? spawnSync(process.execPath, [BIN, ...argv], { encoding: "utf8", env: { ...process.env, JOINLEAF_REPORTS: reports }, timeout: 300_000 })
+    : await cliHere(argv, reports);
   assert.ok(r.status === 0 || r.status === 1, `conformance ${args.join(" ")}: exit ${r.status}\n${r.stderr}`);
 }
 
@@ -30,16 +35,16 @@ const reports = mkdtempSync(path.join(os.tmpdir(), "joinleaf-parallel-"));
 after(() => rmSync(reports, { recursive: true, force: true }));
 const ROOT_STARTED = "@needs:root-initiated";
 const serialRuns = new Map<string, string>();
-function serial(run: "whole" | "half-a"): string {
-  if (!serialRuns.has(run)) conformance(reports, ["--driver", "simulator", "--run", run, ...(run === "half-a" ? ["--tags", ROOT_STARTED] : [])]);
+async function serial(run: "whole" | "half-a"): Promise<string> {
+  if (!serialRuns.has(run)) await conformance(reports, ["--driver", "simulator", "--run", run, ...(run === "half-a" ? ["--tags", ROOT_STARTED] : [])]);
   serialRuns.set(run, path.join(reports, run));
   return run;
 }
 
 test("--parallel 2 gives the serial run's results in the serial run's order, in process and through agents", { timeout: 600_000 }, async () => {
-  const yardstick = path.join(reports, serial("half-a"));
-  conformance(reports, ["--driver", "simulator", "--run", "parallel", "--parallel", "2", "--tags", ROOT_STARTED]);
-  conformance(reports, ["--driver", "remote", "--run", "remote-parallel", "--parallel", "2", "--tags", ROOT_STARTED]);
+  const yardstick = path.join(reports, await serial("half-a"));
+  await conformance(reports, ["--driver", "simulator", "--run", "parallel", "--parallel", "2", "--tags", ROOT_STARTED]);
+  await conformance(reports, ["--driver", "remote", "--run", "remote-parallel", "--parallel", "2", "--tags", ROOT_STARTED]);
   const inOrder = order(yardstick);
   assert.ok(inOrder.length > 60, `${inOrder.length} scenarios`);
   assert.deepEqual(order(path.join(reports, "parallel")), inOrder);
@@ -48,9 +53,9 @@ test("--parallel 2 gives the serial run's results in the serial run's order, in 
 });
 
 test("two tag-split halves, merged, give the same matrix column as one whole run; overlapping or missing halves are refused", { timeout: 600_000 }, async () => {
-  const whole = serial("whole");
-  serial("half-a");
-  conformance(reports, ["--driver", "simulator", "--run", "half-b", "--tags", `not ${ROOT_STARTED}`]);
+  const whole = await serial("whole");
+  await serial("half-a");
+  await conformance(reports, ["--driver", "simulator", "--run", "half-b", "--tags", `not ${ROOT_STARTED}`]);
   mergeRuns(path.join(reports, "merged"), [path.join(reports, "half-a"), path.join(reports, "half-b")]);
   const catalogue = loadCatalogue();
   const column = (run: string) => {
