@@ -2,7 +2,7 @@
 // scenario (one line, exit 2, no run folder, the previous run intact), SIGINT keeping the
 // previous run, certify and expectations never deleting or overwriting what is not theirs.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,14 +16,13 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), "joinleaf-cli-run-"));
 const reports = path.join(tmp, "reports");
 const hangingAgent = `MODE=hang "${process.execPath}" "${path.join(root, "test", "agents", "misbehaving-agent.js")}"`;
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: "utf8", env: { ...process.env, JOINLEAF_REPORTS: reports, ...env } });
-}
+/** `joinleaf ARGS` in this process (the SIGINT and listen cases below spawn bin/joinleaf.js). */
+const cli = (args: string[], reportsDir = reports) => cliHere(args, reportsDir);
 
 const runJson = (run: string) => readFileSync(path.join(reports, run, "run.json"), "utf8");
 
-test("a full run; its console summary speaks in the suite's statuses, never Cucumber's \"skipped\"", () => {
-  const r = cli(["conformance", "--run", "keep"]);
+test("a full run; its console summary speaks in the suite's statuses, never Cucumber's \"skipped\"", async () => {
+  const r = await cli(["conformance", "--run", "keep"]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const info = JSON.parse(runJson("keep"));
   assert.equal(info.driver, "simulator");
@@ -59,8 +58,8 @@ test("setup mistakes: one line, exit 2, before any scenario; no run folder; the 
   assert.ok(!existsSync(path.join(tmp, "outside")));
 });
 
-test("a reports folder under /proc is refused at once", () => {
-  const r = cli(["conformance"], { JOINLEAF_REPORTS: "/proc/joinleaf-reports" });
+test("a reports folder under /proc is refused at once", async () => {
+  const r = await cli(["conformance"], "/proc/joinleaf-reports");
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /^joinleaf: \/proc\/joinleaf-reports is not a place for reports/);
 });
@@ -89,37 +88,37 @@ test("SIGINT mid-run: exit 130, says where the partial run is, the previous run 
   assert.match(readFileSync(path.join(staging, partial, "messages.ndjson"), "utf8"), /testCaseStarted/, "what ran so far is kept");
 });
 
-test("certify --out refuses a folder holding anything but a bundle, before running; never deletes it", () => {
+test("certify --out refuses a folder holding anything but a bundle, before running; never deletes it", async () => {
   const out = path.join(tmp, "mine");
   mkdirSync(out);
   writeFileSync(path.join(out, "precious.txt"), "keep me");
-  const r = cli(["certify", "--driver", "simulator", "--out", out, "--tags", "@req:JL-036"]);
+  const r = await cli(["certify", "--driver", "simulator", "--out", out, "--tags", "@req:JL-036"]);
   assert.equal(r.status, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /^joinleaf: --out .*mine holds other things \(precious\.txt\)/);
   assert.doesNotMatch(r.stdout, /\d+ scenarios:/, "checked before the run");
   assert.equal(readFileSync(path.join(out, "precious.txt"), "utf8"), "keep me");
   const file = path.join(tmp, "a-file");
   writeFileSync(file, "x");
-  assert.equal(cli(["certify", "--driver", "simulator", "--out", file]).status, 2);
+  assert.equal((await cli(["certify", "--driver", "simulator", "--out", file])).status, 2);
 });
 
-test("expectations --out never overwrites a file without --force; --driver never relabels a run", () => {
+test("expectations --out never overwrites a file without --force; --driver never relabels a run", async () => {
   const out = path.join(tmp, "annotated.yaml");
   writeFileSync(out, "# my notes\n");
-  const r = cli(["expectations", "--from", path.join(reports, "keep"), "--implementation", "x", "--out", out]);
+  const r = await cli(["expectations", "--from", path.join(reports, "keep"), "--implementation", "x", "--out", out]);
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /annotated\.yaml exists; give --force/);
   assert.equal(readFileSync(out, "utf8"), "# my notes\n");
-  const relabel = cli(["expectations", "--from", path.join(reports, "keep"), "--implementation", "x", "--driver", "wine"]);
+  const relabel = await cli(["expectations", "--from", path.join(reports, "keep"), "--implementation", "x", "--driver", "wine"]);
   assert.equal(relabel.status, 2);
   assert.match(relabel.stderr, /is a run of driver "simulator"; --driver cannot make it "wine"/);
-  const forced = cli(["expectations", "--from", path.join(reports, "keep"), "--implementation", "x", "--out", out, "--force"]);
+  const forced = await cli(["expectations", "--from", path.join(reports, "keep"), "--implementation", "x", "--out", out, "--force"]);
   assert.equal(forced.status, 0, forced.stderr);
   assert.match(readFileSync(out, "utf8"), /driver: simulator/);
 });
 
 test("filesystem and listen errors are one line and exit 2, not a stack trace", async () => {
-  const r = cli(["spec", "--out", "/proc/version/spec"]);
+  const r = await cli(["spec", "--out", "/proc/version/spec"]);
   assert.equal(r.status, 2, r.stderr);
   assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
