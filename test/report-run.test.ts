@@ -9,6 +9,7 @@ import { PassThrough } from "node:stream";
 import { after, before, test } from "node:test";
 import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
 import { javaProblem } from "../src/report/allure";
+import { cliHere } from "./cli-here";
 import { loadCatalogue } from "../src/report/catalogue";
 import { readRun, STATUSES } from "../src/results";
 import { PACKAGE_ROOT } from "../src/package-root";
@@ -98,13 +99,16 @@ test("Allure results: severity from the entries' strength, NOT TESTABLE skipped 
   ]);
 });
 
+/** `joinleaf ARGS` in this process; the case without Java spawns bin/joinleaf.js with a PATH of its own. */
+const here = (args: string[]) => cliHere(args, reports);
+
 function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
   return spawnSync(process.execPath, [path.join(ROOT, "bin", "joinleaf.js"), ...args], { cwd: ROOT, encoding: "utf8", env, timeout: 300_000 });
 }
 
-test("joinleaf report builds matrix, trace, spec, index and the run's Allure report", (t) => {
+test("joinleaf report builds matrix, trace, spec, index and the run's Allure report", async (t) => {
   const out = path.join(tmp, "out-java");
-  const r = cli(["report", "--reports", reports, "--out", out]);
+  const r = await here(["report", "--reports", reports, "--out", out]);
   assert.equal(r.status, 0, r.stderr + r.stdout);
   for (const f of ["matrix.html", "matrix.md", "trace.html", "trace.md", "spec.html", "spec.md", "index.html"]) assert.ok(existsSync(path.join(out, f)), f);
   assert.match(readFileSync(path.join(out, "matrix.md"), "utf8"), /\| Entry \| Editions \| Profiles \| sim \|/);
@@ -115,11 +119,11 @@ test("joinleaf report builds matrix, trace, spec, index and the run's Allure rep
   // Its name carries the suite's verdict and counts (Allure's own rate leaves skipped results out).
   assert.match(readFileSync(path.join(runDir, "allure-report", "index.html"), "utf8"), /WSAJoinLeaf conformance: sim — [A-Z ]+ \(\d+ PASS/);
   // Again, nothing changed: the Allure report is kept, not rebuilt.
-  const again = cli(["report", "--reports", reports, "--out", out]);
+  const again = await here(["report", "--reports", reports, "--out", out]);
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stdout, /Allure: 0 of 1 report\(s\) to build \(1 unchanged since their run\)/);
   assert.doesNotMatch(again.stdout, /built in/);
-  const forced = cli(["report", "--reports", reports, "--out", out, "--rebuild-allure"]);
+  const forced = await here(["report", "--reports", reports, "--out", out, "--rebuild-allure"]);
   assert.match(forced.stdout, /\[1\/1\] sim: built in/);
 });
 
@@ -138,7 +142,7 @@ test("without Java, report says how to install it and still writes everything el
   for (const f of ["matrix.html", "trace.html", "spec.html", "index.html"]) assert.ok(existsSync(path.join(out, f)), f);
 });
 
-test("bad input: unknown option, missing run, broken ndjson line — one line, exit 2", () => {
+test("bad input: unknown option, missing run, broken ndjson line — one line, exit 2", async () => {
   const broken = path.join(tmp, "broken");
   require("node:fs").mkdirSync(broken);
   require("node:fs").writeFileSync(path.join(broken, "messages.ndjson"), readFileSync(path.join(runDir, "messages.ndjson"), "utf8").slice(0, 2000));
@@ -148,7 +152,7 @@ test("bad input: unknown option, missing run, broken ndjson line — one line, e
     [["trace", broken], /^joinleaf: .*broken\/messages\.ndjson:\d+: not a JSON message/],
     [["report", "--reports", path.join(tmp, "nowhere")], /^joinleaf: no reports folder at/],
   ] as Array<[string[], RegExp]>) {
-    const r = cli(args);
+    const r = await here(args);
     assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, re);
     assert.ok(!/\n\s+at /.test(r.stderr), "no stack trace");
