@@ -135,3 +135,12 @@ export function checkOptions(o: ConformanceOptions): void {
     }
   }
 }
+
+/**
+ * The suite runner (src/conformance.ts), loaded when it is needed: it brings Cucumber (about 450
+ * modules, a third of a second), which a command should not load before its options pass these checks.
+ */
+export function suiteRunner(): typeof import("./conformance") {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return require("./conformance");
+}

@@ -8,8 +8,7 @@ import { createDriver } from "../../drivers/index";
 import { closeAllConnections } from "../../drivers/remote/remote-driver";
 import type { Edition } from "../../drivers/simulator/simulator";
 import { protocolTraits } from "../../drivers/capabilities";
-import type * as SuiteRunner from "../conformance";
-import { addDriverFlags, checkOptions, driverOptionsFrom } from "../conformance-options";
+import { addDriverFlags, checkOptions, driverOptionsFrom, suiteRunner } from "../conformance-options";
 import { applyExpectations, describeComparison, Expectations } from "../expectations";
 import { readRun, STATUSES } from "../results";
 import { UsageError } from "../usage-error";
@@ -20,11 +19,6 @@ import { BUNDLE_FILES, BUNDLE_FORMAT, computeVerdict, matrixColumn, ProductJson,
 import { describeRegression } from "../verdict";
 import { asUsage, loadCheckedExpectations, loadSuiteAndCatalogue } from "../report/common";
 import { buildSpec, renderSpecMarkdown } from "../report/spec";
-
-// Cucumber (about 450 modules, a third of a second) loads only once the options have passed their
-// checks: a usage mistake is told at once.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const suiteRunner = (): typeof SuiteRunner => require("../conformance");
 
 export function define(cmd: Command): void {
   cmd

@@ -1,8 +1,7 @@
 // `joinleaf conformance`: run the suite against one driver.
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import type * as SuiteRunner from "../conformance";
-import { addDriverFlags, checkOptions, driverOptionsFrom } from "../conformance-options";
+import { addDriverFlags, checkOptions, driverOptionsFrom, suiteRunner } from "../conformance-options";
 import { applyExpectations, describeComparison } from "../expectations";
 import { loadCheckedExpectations } from "../report/common";
 import { readRun } from "../results";
@@ -11,11 +10,6 @@ import path from "node:path";
 import { packageFile } from "../package-root";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { defaultRunName } = require("../profile") as typeof import("../profile");
-
-// Cucumber (about 450 modules, a third of a second) loads only once the options have passed their
-// checks: a usage mistake is told at once.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const suiteRunner = (): typeof SuiteRunner => require("../conformance");
 
 export function define(cmd: Command): void {
   cmd
