@@ -48,6 +48,9 @@ export class DriverFaultError extends Error {
 
 const STDERR_KEPT = 4096;
 
+/** What stops each agent still starting or being greeted (closeAllConnections calls them). */
+const starting = new Set<() => void>();
+
 /** A live conversation with one agent. */
 class Connection {
   hello!: HelloResult;
@@ -67,8 +70,20 @@ class Connection {
     private readonly callTimeoutMs: number,
   ) {}
 
-  /** Starts (or reaches) an agent and greets it. */
+  /** Starts (or reaches) an agent and greets it; closeAllConnections stops one still starting. */
   static async open(o: RemoteOptions): Promise<Connection> {
+    const abort = { stop: () => undefined as void };
+    const stop = () => abort.stop();
+    starting.add(stop);
+    try {
+      return await Connection.start(o, abort);
+    } finally {
+      starting.delete(stop);
+    }
+  }
+
+  /** `abort.stop` is kept pointing at what ends the attempt so far: the agent's process, then the connection. */
+  private static async start(o: RemoteOptions, abort: { stop: () => void }): Promise<Connection> {
     const callTimeoutMs = o.callTimeoutMs ?? 30_000;
     const startTimeoutMs = o.startTimeoutMs ?? 60_000;
     let conn: Connection;
@@ -84,6 +99,7 @@ class Connection {
       const log = openSync(logFile, "w", 0o600);
       const child = spawn(o.launch.replaceAll("{readyFile}", readyFile), { shell: true, stdio: ["ignore", log, log], detached: true });
       closeSync(log);
+      abort.stop = () => killTree(child);
       const removeDir = () => rmSync(dir, { recursive: true, force: true });
       try {
         const ready = await waitForReadyFile(readyFile, child, startTimeoutMs, logFile);
@@ -105,6 +121,7 @@ class Connection {
       child.stdin?.on("error", () => undefined); // EPIPE after the agent died: reported through exit
       conn.watch(child);
     }
+    abort.stop = () => conn.close();
     try {
       conn.hello = (await conn.call("hello", { protocol: PROTOCOL_NAME, versions: [PROTOCOL_VERSION], token: o.token }, startTimeoutMs)) as HelloResult;
       if (conn.hello?.protocol !== PROTOCOL_NAME || conn.hello.version !== PROTOCOL_VERSION) {
@@ -364,6 +381,7 @@ process.once("exit", () => closeAllConnections());
 /** Stops every agent this process started (end of a run). */
 export function closeAllConnections(): void {
   generation++;
+  for (const stop of [...starting]) stop();
   for (const c of connections.values()) c.close();
   connections.clear();
   opening.clear();
