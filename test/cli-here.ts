@@ -1,8 +1,12 @@
-// The `joinleaf` command line run in the test's own process, its output captured. For cases
-// that stop before a suite runs (help, usage and setup mistakes): a process per case cost a
-// third of a second of CPU or more each. The tests that spawn bin/joinleaf.js keep the
-// launcher itself covered.
+// The `joinleaf` command line run in the test's own process, its output captured: help, usage
+// and setup mistakes, and whole runs (as `joinleaf equivalence` runs the suite twice in one
+// process). A process per case cost a third of a second of CPU or more for loading alone; the
+// tests that spawn bin/joinleaf.js keep the launcher itself covered.
+import { closeAllConnections } from "../drivers/remote/remote-driver";
 import { main } from "../src/cli";
+
+/** As long as the spawned runs these calls replace were given before they were killed. */
+const DEFAULT_TIMEOUT_MS = 300_000;
 
 export interface CliResult {
   status: number;
@@ -10,8 +14,11 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `joinleaf ARGS` here with JOINLEAF_REPORTS set to `reports`; one call at a time. */
-export async function cliHere(args: string[], reports: string): Promise<CliResult> {
+/**
+ * Runs `joinleaf ARGS` here with JOINLEAF_REPORTS set to `reports`; one call at a time. A command
+ * still running after `timeoutMs` fails the test, and the agents it started are stopped.
+ */
+export async function cliHere(args: string[], reports: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<CliResult> {
   const out = { stdout: "", stderr: "" };
   const real = { stdout: process.stdout.write, stderr: process.stderr.write };
   // The test runner reports each result through this process's stdout too: as binary messages
@@ -29,10 +36,18 @@ export async function cliHere(args: string[], reports: string): Promise<CliResul
   process.stderr.write = capture("stderr");
   const saved = process.env.JOINLEAF_REPORTS;
   process.env.JOINLEAF_REPORTS = reports;
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      closeAllConnections();
+      reject(new Error(`joinleaf ${args.join(" ")} did not end within ${timeoutMs} ms; its output so far:\n${out.stdout}${out.stderr}`));
+    }, timeoutMs);
+  });
   try {
-    const status = await main(args);
+    const status = await Promise.race([main(args), hung]);
     return { status, ...out };
   } finally {
+    clearTimeout(timer);
     process.stdout.write = real.stdout;
     process.stderr.write = real.stderr;
     if (saved === undefined) delete process.env.JOINLEAF_REPORTS;

@@ -98,3 +98,16 @@ test("a command run in process does not swallow the test runner's report of othe
   assert.match(r.stdout, /^# pass 2$/m, r.stdout + r.stderr);
   assert.match(r.stdout, /^ok 1 - ends just before a command runs in process$/m);
 });
+
+test("a command run in process that does not end in time fails with its output so far, and its agents are stopped", async () => {
+  // The agent never answers its hello: the run waits for it until cliHere gives up.
+  const marker = `hung-probe-${process.pid}`; // an argument the agent ignores, to find its process by
+  const mute = `MODE=mute "${process.execPath}" "${path.join(root, "test", "agents", "misbehaving-agent.js")}" ${marker}`;
+  const args = ["conformance", "--quiet", "--driver", "remote", "--agent", mute, "--start-timeout", "3000", "--run", "hung"];
+  const started = Date.now();
+  await assert.rejects(cliHereIn(args, reports, 1_500), /^Error: joinleaf conformance --quiet --driver remote .* did not end within 1500 ms; its output so far:/);
+  assert.ok(Date.now() - started < 2_900, "given up on before the agent's own start timeout");
+  const alive = () => spawnSync("pgrep", ["-f", marker], { encoding: "utf8" }).stdout.trim();
+  for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(alive(), "", "the agent was stopped");
+});
