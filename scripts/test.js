@@ -17,6 +17,9 @@ const root = path.join(__dirname, "..");
 // names every closure it creates). One test file from source: node --import tsx --test test/F.
 const ts = ["--import", "tsx"];
 const bin = path.join(root, "bin", "joinleaf.js");
+// No test file may run longer than this: a hang fails its file and the part goes on, rather
+// than holding npm test until CI's own limit (the slowest file takes well under a minute).
+const TEST_TIMEOUT = "--test-timeout=900000";
 const testFiles = (keep) =>
   fs.readdirSync(path.join(root, "test")).filter((f) => f.endsWith(".test.ts") && keep(f)).sort().map((f) => path.join("dist", "test", f.replace(/\.ts$/, ".js")));
 
@@ -28,14 +31,14 @@ const PARTS = [
   { name: "build", cmd: ["node", "scripts/build.js", "--if-stale"], why: "type-check everything, compile dist/" },
   { name: "lint", cmd: ["node", ...ts, "src/lint-spec.ts"], why: "spec lint" },
   // After the build: the tests that start `joinleaf` then run the compiled one (no TypeScript loader per process).
-  { name: "unit", cmd: ["node", "--test", `--test-concurrency=${os.availableParallelism()}`, ...testFiles((f) => !OWN_PART.includes(f))], after: ["build"], why: "unit tests" },
-  { name: "package", cmd: ["node", "--test", "dist/test/package.test.js"], after: ["build"], why: "npm pack, install elsewhere, run" },
+  { name: "unit", cmd: ["node", "--test", TEST_TIMEOUT, `--test-concurrency=${os.availableParallelism()}`, ...testFiles((f) => !OWN_PART.includes(f))], after: ["build"], why: "unit tests" },
+  { name: "package", cmd: ["node", "--test", TEST_TIMEOUT, "dist/test/package.test.js"], after: ["build"], why: "npm pack, install elsewhere, run" },
   { name: "equivalence", cmd: ["node", bin, "equivalence", "--quiet"], after: ["build"], why: "in process vs through an agent, current edition" },
   { name: "equivalence-legacy", cmd: ["node", bin, "equivalence", "--edition", "legacy", "--quiet"], after: ["build"], why: "the same, legacy edition" },
   { name: "explore", cmd: ["node", bin, "explore", "--driver", "simulator", "--runs", "100", "--seed", "20261202"], after: ["build"], why: "fixed-seed random step sequences against every conformant variant" },
   { name: "variants", cmd: ["node", bin, "variants", ...(process.env.CI ? [] : ["--sample"])], after: ["build"], why: "the suite against conformant (no FAIL) and broken (caught) variants of the model: a fixed sample, every variant under CI" },
   // The Wine lane: its own tests of the native driver under Wine, then the suite (both skip when Wine is not set up).
-  { name: "wine-tests", cmd: ["node", "--test", "dist/test/native-wine.test.js"], after: ["build"], slow: true, why: "the native driver under Wine" },
+  { name: "wine-tests", cmd: ["node", "--test", TEST_TIMEOUT, "dist/test/native-wine.test.js"], after: ["build"], slow: true, why: "the native driver under Wine" },
   { name: "wine", cmd: ["node", ...ts, "scripts/wine-lane.ts"], after: ["build", "wine-tests"], slow: true, why: "the Wine lane (skipped when not set up)" },
 ];
 
