@@ -151,22 +151,26 @@ test("an idle unauthenticated TCP connection is closed after the hello timeout; 
 });
 
 test("a logged-in TCP connection that keeps talking outlives the idle timeout; once quiet for that long, it is closed", async () => {
-  const agent = await serveTcp({ driver: "simulator", edition: "current", token: "t0k" }, "127.0.0.1", 0, undefined, { idleTimeoutMs: 300 });
+  // Talking every 50 ms against a 600 ms limit: a loaded machine would have to stall half a second to close it wrongly.
+  const IDLE = 600;
+  const agent = await serveTcp({ driver: "simulator", edition: "current", token: "t0k" }, "127.0.0.1", 0, undefined, { idleTimeoutMs: IDLE });
   try {
     const talker = client(agent.port);
     const quiet = client(agent.port);
     talker.socket.write(line(1, "hello", { ...HELLO, token: "t0k" }));
     quiet.socket.write(line(1, "hello", { ...HELLO, token: "t0k" }));
     const started = Date.now();
-    for (let id = 2; Date.now() - started < 700; id++) {
+    let lastSent = started;
+    for (let id = 2; Date.now() - started < 2 * IDLE; id++) {
       talker.socket.write(line(id, "openSockets"));
+      lastSent = Date.now();
       await new Promise((r) => setTimeout(r, 50));
     }
     await quiet.closed;
-    assert.ok(quiet.closedAt() - started >= 250, "the quiet one was closed before its idle time was up");
+    assert.ok(quiet.closedAt() - started >= IDLE - 50, "the quiet one was closed before its idle time was up");
     assert.equal(talker.closedAt(), 0, "the connection that kept talking was closed");
     await talker.closed;
-    assert.ok(talker.closedAt() - started >= 950, "closed about 300 ms after it fell quiet, not before");
+    assert.ok(talker.closedAt() - lastSent >= IDLE - 5, `closed ${talker.closedAt() - lastSent} ms after it fell quiet, before its ${IDLE} ms`);
   } finally {
     await agent.close();
   }
