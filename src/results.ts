@@ -223,8 +223,12 @@ export function readRun(file: string, opts: { run?: string } = {}): RunResults {
 }
 
 export function parseMessages(text: string, opts: { run: string; file?: string }): RunResults {
+  return readEnvelopes(parseNdjson(text, opts.file ?? "<messages>"), opts);
+}
+
+/** A run from its envelopes as Cucumber emitted them (in memory: no ndjson text to write and read back). */
+export function readEnvelopes(envelopes: ReadonlyArray<Envelope | messages.Envelope>, opts: { run: string; file?: string }): RunResults {
   const file = opts.file ?? "<messages>";
-  const envelopes = parseNdjson(text, file);
   const info: RunInfo = { run: opts.run, source: file, complete: false };
   const sources: Record<string, string> = {};
   // @cucumber/query joins the stream: test cases to pickles, attempts, steps, attachments.

@@ -12,7 +12,7 @@ import { caughtBy, Variant, VARIANTS } from "../drivers/simulator/variants";
 import { featureFiles, supportCode } from "./conformance";
 import { explore } from "./explore/explore";
 import { conformantVariantIds } from "./explore/references";
-import { parseMessages, Status, STATUSES } from "./results";
+import { readEnvelopes, Status, STATUSES } from "./results";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { profile, reportsRoot } = require("./profile") as typeof import("./profile");
 
@@ -35,8 +35,11 @@ export interface VariantOutcome {
   suiteCaught: boolean;
   /** For a variant only explore is expected to catch: what the fixed-seed explore run found. */
   explore?: { seed: number; runs: number; found: boolean; at?: string; actions?: number };
-  /** ok: conformant with no FAIL, or broken and caught by what its caughtBy names; false-fail / not-caught otherwise. */
-  verdict: "ok" | "false-fail" | "not-caught";
+  /**
+   * ok: conformant with no FAIL, or broken and caught by what its caughtBy names; false-fail /
+   * not-caught otherwise; mislabelled: said to be caught only by explore, yet the suite catches it.
+   */
+  verdict: VariantVerdict;
 }
 
 /**
@@ -45,6 +48,8 @@ export interface VariantOutcome {
  * generator make it miss, the message says which variant: look at what explore now generates.
  */
 export const EXPLORE_CHECK = { seed: 1, runs: 500, length: 20 } as const;
+
+export type VariantVerdict = "ok" | "false-fail" | "not-caught" | "mislabelled";
 
 export interface VariantsOptions {
   kind?: "conformant" | "broken" | "all";
@@ -102,27 +107,39 @@ export async function runVariants(o: VariantsOptions = {}): Promise<VariantOutco
     if (v.kind === "broken") out.caughtBy = caughtBy(v);
     for (const edition of editions) {
       const config = configs.get(edition) as NonNullable<ReturnType<typeof configs.get>>;
-      const lines: string[] = [];
+      const kept: Envelope[] = [];
       const runtime = { ...config.runtime, worldParameters: { ...config.runtime.worldParameters, driverOptions: { variant: v.id } } };
       await runCucumber({ ...config, runtime, support }, { stdout: quiet, stderr: quiet }, (e) => {
-        if (KEPT.some((k) => e[k] !== undefined)) lines.push(JSON.stringify(e));
+        if (KEPT.some((k) => e[k] !== undefined)) kept.push(e);
       });
-      const results = parseMessages(lines.join("\n"), { run: `variant-${v.id}-${edition}` });
+      const results = readEnvelopes(kept, { run: `variant-${v.id}-${edition}` });
       const statuses = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
       for (const r of results.scenarios) statuses[r.status]++;
       const failed = results.scenarios.filter((r) => FAILED_STATUSES.has(r.status)).map((r) => ({ scenario: r.key, rules: r.rules }));
       out.editions[edition] = { statuses, failed };
     }
     out.suiteCaught = Object.values(out.editions).some((e) => e.failed.length > 0);
-    // Whether the suite catches an explore-only variant too is reported, not judged (test/variants.test.ts keeps the claim).
     if (out.caughtBy === "explore" && o.exploreCheck !== false) out.explore = await exploreCheck(v, support);
-    const caught = out.explore ? out.explore.found : out.suiteCaught;
-    out.verdict = v.kind === "conformant" ? (out.suiteCaught ? "false-fail" : "ok") : caught ? "ok" : "not-caught";
+    out.verdict = variantVerdict(v, out.suiteCaught, out.explore?.found);
     o.onVariant?.(out);
     outcomes.push(out);
   }
   return outcomes;
 }
+
+/**
+ * A conformant variant must pass the suite; a broken one must be caught by what its caughtBy
+ * names. An explore-only variant the suite catches too is mislabelled: docs/variants.md and the
+ * trace report would say no scenario catches a bug one does.
+ */
+export function variantVerdict(v: Variant, suiteCaught: boolean, exploreFound: boolean | undefined): VariantVerdict {
+  if (v.kind === "conformant") return suiteCaught ? "false-fail" : "ok";
+  if (caughtBy(v) === "suite") return suiteCaught ? "ok" : "not-caught";
+  if (suiteCaught) return "mislabelled";
+  // Without the explore run (exploreCheck: false) only the suite's half is judged.
+  return exploreFound === false ? "not-caught" : "ok";
+}
+
 
 /** Explore, with the fixed seed, against one variant of the model. */
 async function exploreCheck(v: Variant, support: Awaited<ReturnType<typeof supportCode>>): Promise<NonNullable<VariantOutcome["explore"]>> {
@@ -143,7 +160,7 @@ export function describeOutcome(o: VariantOutcome): string {
   const x = o.explore;
   if (!x) return line(o.verdict === "ok" ? "caught" : "NOT CAUGHT");
   const found = x.found ? `caught by explore (seed ${x.seed}, shrunk to ${x.actions} actions, ${x.at})` : `NOT CAUGHT by explore (seed ${x.seed}, ${x.runs} runs)`;
-  return line(`${found}; suite: ${o.suiteCaught ? "catches it too, so it is not explore-only" : "not caught"}`);
+  return line(`${found}; suite: ${o.suiteCaught ? "MISLABELLED: the suite catches it too, so it is not explore-only (drop its caughtBy)" : "not caught"}`);
 }
 
 /** Writes <reports root>/variants/summary.json (read by the trace report). */

@@ -68,7 +68,7 @@ export interface VariantSummary {
     /** "explore": a bug no scenario is meant to catch; explore's fixed-seed run found it or not. */
     caughtBy?: "suite" | "explore";
     explore?: { found: boolean };
-    verdict: "ok" | "false-fail" | "not-caught";
+    verdict: "ok" | "false-fail" | "not-caught" | "mislabelled";
   }>;
 }
 
