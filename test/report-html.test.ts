@@ -53,7 +53,17 @@ function chromium(args: string[]): { stdout: string; stderr: string; status: num
   return { stdout: r.stdout ?? "", stderr: r.stderr ?? "", status: r.status };
 }
 
-const dom = (file: string) => chromium(["--dump-dom", pathToFileURL(path.join(tmp, file)).href]);
+// Each page is loaded once (a Chromium start costs about a second of CPU): its DOM as Chromium
+// serialised it and, in the same load, a screenshot at a desktop size.
+const pages = new Map<string, { stdout: string; stderr: string; status: number | null; png: string }>();
+function page(file: string) {
+  if (!pages.has(file)) {
+    const png = path.join(tmp, file.replace(/\.html$/, ".png"));
+    pages.set(file, { ...chromium(["--window-size=1400,1000", "--hide-scrollbars", `--screenshot=${png}`, "--dump-dom", pathToFileURL(path.join(tmp, file)).href]), png });
+  }
+  return pages.get(file)!;
+}
+
 /** Text of the first element with this id, as Chromium serialised it (tags stripped). */
 function textOf(html: string, re: RegExp): string {
   const m = re.exec(html);
@@ -62,7 +72,7 @@ function textOf(html: string, re: RegExp): string {
 
 test("the matrix renders: totals at the top, a known failing cell with observed and expected errors", (t) => {
   if (chromiumProblem) return t.skip(chromiumProblem);
-  const r = dom("matrix.html");
+  const r = page("matrix.html");
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /<tr class="totals first" id="totals"><th colspan="3">Totals: scenarios<\/th><td>11<\/td><td>11<\/td><\/tr>/);
   const jl023 = textOf(r.stdout, /<tr class="problem" id="row-JL-023">([\s\S]*?)<\/tr>/);
@@ -77,7 +87,7 @@ const drawnCanvases = (html: string) => [...html.matchAll(/<canvas id="chart-\d+
 
 test("the index shows each run's verdict, counts and colour, and Chart.js draws a chart of statuses per area", (t) => {
   if (chromiumProblem) return t.skip(chromiumProblem);
-  const r = dom("index.html");
+  const r = page("index.html");
   assert.equal(r.status, 0, r.stderr);
   // The fixture run has failures: NOT CONFORMANT, in red, with every status it holds counted.
   const plain = textOf(r.stdout, /<tr class="run v-not">([\s\S]*?)<\/tr>/);
@@ -86,14 +96,13 @@ test("the index shows each run's verdict, counts and colour, and Chart.js draws 
   assert.match(plain, / 3 PASS 4 FAIL 1 UNSUPPORTED 1 NOT TESTABLE 1 TIMEOUT 1 CRASH /);
   assert.match(textOf(r.stdout, /<tr class="run v-not">[\s\S]*?<tr class="run v-not">([\s\S]*?)<\/tr>/), /^wine wine current NOT CONFORMANT 11 .*EXPECTED FAIL.*the run does NOT match its expectations/);
   assert.equal(drawnCanvases(r.stdout), 2, "one drawn chart per run");
-  const m = dom("matrix.html");
+  const m = page("matrix.html");
   assert.equal(drawnCanvases(m.stdout), 2, "the matrix draws its charts too");
 });
 
 test("a screenshot of the index shows the chart", (t) => {
   if (chromiumProblem) return t.skip(chromiumProblem);
-  const png = path.join(tmp, "index.png");
-  const r = chromium(["--window-size=1400,1000", "--hide-scrollbars", `--screenshot=${png}`, pathToFileURL(path.join(tmp, "index.html")).href]);
+  const { png, ...r } = page("index.html");
   assert.equal(r.status, 0, r.stderr);
   assert.ok(statSync(png).size > 20_000, "screenshot too small to show the table and charts");
   if (process.env.JOINLEAF_KEEP_SCREENSHOT) cpSync(png, process.env.JOINLEAF_KEEP_SCREENSHOT.replace(/(\.png)?$/, "-index.png"));
@@ -101,11 +110,11 @@ test("a screenshot of the index shows the chart", (t) => {
 
 test("the trace and the spec render, with the spec's anchors and side-by-side editions", (t) => {
   if (chromiumProblem) return t.skip(chromiumProblem);
-  const trace = dom("trace.html");
+  const trace = page("trace.html");
   assert.equal(trace.status, 0, trace.stderr);
   assert.ok(trace.stdout.indexOf('id="no-scenario"') < trace.stdout.indexOf('id="passing"'));
   assert.match(textOf(trace.stdout, /<h2 id="no-scenario">([\s\S]*?)<\/h2>/), /^Testable entries with no scenario \(3\)$/);
-  const spec = dom("spec.html");
+  const spec = page("spec.html");
   assert.equal(spec.status, 0, spec.stderr);
   assert.match(spec.stdout, /<section class="entry" id="JL-031">/);
   assert.match(textOf(spec.stdout, /<table class="sides">([\s\S]*?)<\/table>/), /^legacy current JL-031 FD_CONNECT arrives; no socket named\. legacy: RV 3 JL-032 FD_CONNECT arrives on s\. current: RV 3$/);
@@ -113,8 +122,7 @@ test("the trace and the spec render, with the spec's anchors and side-by-side ed
 
 test("a screenshot of the matrix is a real picture", (t) => {
   if (chromiumProblem) return t.skip(chromiumProblem);
-  const png = path.join(tmp, "matrix.png");
-  const r = chromium(["--window-size=1400,1000", "--hide-scrollbars", `--screenshot=${png}`, pathToFileURL(path.join(tmp, "matrix.html")).href]);
+  const { png, ...r } = page("matrix.html");
   assert.equal(r.status, 0, r.stderr);
   assert.ok(statSync(png).size > 20_000, "screenshot too small to show the table");
   assert.deepEqual([...readFileSync(png).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
