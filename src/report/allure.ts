@@ -33,8 +33,8 @@ export interface AllureOutcome {
   ms: number;
 }
 
-/** Where a built report records the results it was built from. */
-const STAMP = ".joinleaf-results-sha256";
+/** Where a built report records the results it was built from (the file in allure-report/). */
+export const STAMP = ".joinleaf-results-sha256";
 
 /** sha256 over the names and contents of a run's allure-results (what the report is built from). */
 export function resultsHash(results: string, title = ""): string {
