@@ -8,6 +8,7 @@
 import { GherkinDocument, PickleStepType, Tag } from "@cucumber/messages";
 import path from "node:path";
 import { NEEDS_VOCABULARY } from "../drivers/capabilities";
+import { PACKAGE_ROOT } from "./package-root";
 import type { Catalogue } from "./report/catalogue";
 import { PROFILE_NAMES, readSuite, SuiteReading } from "./report/suite";
 
@@ -299,8 +300,7 @@ export function formatReport(report: LintReport): string {
 }
 
 function main(argv: string[]): number {
-  const root = path.join(__dirname, "..");
-  let featuresDir = path.join(root, "features");
+  let featuresDir = path.join(PACKAGE_ROOT, "features");
   let cataloguePath: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
