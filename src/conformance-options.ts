@@ -19,6 +19,8 @@ export interface ConformanceOptions {
   driverOptions?: Record<string, string>;
   /** The expectations file the run is judged by (the console summary applies it). */
   expectations?: string;
+  /** Only messages.ndjson and run.json: a run that is only compared with another (equivalence). */
+  resultsOnly?: boolean;
 }
 
 /**

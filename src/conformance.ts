@@ -95,7 +95,7 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
       throw new UsageError(`none of the ${plan.length} scenarios started (the errors above say why); ${path.relative(process.cwd(), final) || final}/ still holds the previous run`);
     }
     moveIntoPlace(staging, final);
-    process.stdout.write(`reports written to ${reportDir(o)}/ (messages.ndjson, report.html, junit.xml, run.json, allure-results/)\n`);
+    process.stdout.write(`reports written to ${reportDir(o)}/ (${o.resultsOnly ? "messages.ndjson, run.json" : "messages.ndjson, report.html, junit.xml, run.json, allure-results/"})\n`);
     for (const problem of features.broken) process.stdout.write(`LEFT OUT, not valid Gherkin: ${problem}\n`);
     // Cucumber passes a scenario with no steps; the suite does not (src/results.ts).
     const empty = readRun(final).scenarios.filter((r) => r.message === NO_STEPS);

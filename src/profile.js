@@ -29,11 +29,14 @@ function defaultRunName(driver, edition, partial, dryRun) {
 /**
  * @param {{driver: string, edition?: string, run?: string, tags?: string, quiet?: boolean,
  *          driverOptions?: Record<string,string>, reportsRoot?: string, paths?: string[],
- *          partial?: string, dryRun?: boolean, outDir?: string, expectations?: string}} o
+ *          partial?: string, dryRun?: boolean, outDir?: string, expectations?: string,
+ *          resultsOnly?: boolean}} o
  *   expectations: the run's expectations file, so the console summary says EXPECTED FAIL
  *   outDir: where the formatters write (default <reports>/<run>; the harness writes to a fresh
  *   folder and moves it into place)
  *   partial: what else narrows the run (Cucumber's --name or feature paths), recorded in run.json
+ *   resultsOnly: only the message stream and run.json, none of the reports for people (HTML,
+ *   JUnit, Allure): for a run that is only compared with another (equivalence)
  */
 function profile(o) {
   const edition = o.edition || "current";
@@ -57,11 +60,15 @@ function profile(o) {
       // (quoted: a bare file: URL reads to Cucumber as "name:output")
       `"${pathToFileURL(path.join(__dirname, "report", "summary-formatter.js")).href}"`,
       ["message", path.join(dir, "messages.ndjson")],
-      ["html", path.join(dir, "report.html")],
-      ["junit", path.join(dir, "junit.xml")],
       [pathToFileURL(path.join(__dirname, "report", "run-info-formatter.js")).href, path.join(dir, "run.json")],
-      // Writes its own files into allure-results; its stream output (none) goes nowhere.
-      [pathToFileURL(path.join(__dirname, "report", "allure-formatter.js")).href, os.devNull],
+      ...(o.resultsOnly
+        ? []
+        : [
+            ["html", path.join(dir, "report.html")],
+            ["junit", path.join(dir, "junit.xml")],
+            // Writes its own files into allure-results; its stream output (none) goes nowhere.
+            [pathToFileURL(path.join(__dirname, "report", "allure-formatter.js")).href, os.devNull],
+          ]),
     ],
     formatOptions: {
       junit: { suiteName: `joinleaf-${run}` },

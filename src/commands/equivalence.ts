@@ -16,7 +16,8 @@ export function define(cmd: Command): void {
       "after",
       `
 runs the suite in process (reports/equivalence-simulator[-legacy]/) and through an agent
-(reports/equivalence-remote[-legacy]/), both afresh
+(reports/equivalence-remote[-legacy]/), both afresh; each keeps only what is compared, its
+messages.ndjson and run.json (joinleaf conformance writes every report)
 exit: 0 the in-process run passed and every scenario has the same result both ways, 1 otherwise
 `,
     );
@@ -26,13 +27,14 @@ export async function run(values: { edition: string; quiet?: boolean }): Promise
   const edition = checkEdition(values.edition);
   // Both runs afresh, in folders of their own: an older or partial run never stands in.
   const reference = defaultRunName("equivalence-simulator", edition);
-  const passed = await runConformance({ driver: "simulator", edition, run: reference, quiet: values.quiet });
+  const passed = await runConformance({ driver: "simulator", edition, run: reference, quiet: values.quiet, resultsOnly: true });
   const remote = defaultRunName("equivalence-remote", edition);
-  await runConformance({ driver: "remote", edition, run: remote, quiet: values.quiet });
+  await runConformance({ driver: "remote", edition, run: remote, quiet: values.quiet, resultsOnly: true });
 
-  const differences = compare(readRun(reportDir({ driver: "simulator", edition, run: reference })).scenarios, readRun(reportDir({ driver: "remote", edition, run: remote })).scenarios);
+  const local = readRun(reportDir({ driver: "simulator", edition, run: reference })).scenarios;
+  const differences = compare(local, readRun(reportDir({ driver: "remote", edition, run: remote })).scenarios);
   for (const d of differences) process.stdout.write(`DIFFERENT ${d}\n`);
-  const count = readRun(reportDir({ driver: "simulator", edition, run: reference })).scenarios.length;
+  const count = local.length;
   process.stdout.write(
     differences.length === 0
       ? `equivalence (${edition}): all ${count} scenarios have the same result in process and through the agent\n`

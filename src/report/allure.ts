@@ -57,7 +57,7 @@ export function buildAllureReport(runDir: string, o: { force?: boolean; title?: 
   const results = path.join(runDir, "allure-results");
   const started = Date.now();
   if (!existsSync(results) || !readdirSync(results).some((f) => f.endsWith("-result.json"))) {
-    return Promise.resolve({ run, ok: false, message: `no Allure results in ${results} (the run predates the Allure formatter; run it again)`, ms: 0 });
+    return Promise.resolve({ run, ok: false, message: `no Allure results in ${results} (a results-only run, such as equivalence makes, or one older than the Allure formatter)`, ms: 0 });
   }
   const out = path.join(runDir, "allure-report");
   // Allure (2.25 on) leaves skipped results out of its success rate, so a run with NOT TESTABLE or
