@@ -20,20 +20,8 @@ const bin = path.join(root, "bin", "joinleaf.js");
 // No test file may run longer than this: a hang fails its file and the part goes on, rather
 // than holding npm test until CI's own limit (the slowest file takes well under a minute).
 const TEST_TIMEOUT = "--test-timeout=900000";
-// The test files that take longest start first, so that the short ones fill the end instead of
-// one long file running on alone (python-agent mostly waits on real network time). The rest follow
-// in name order; a file missing from this list only starts later.
-const LONGEST_FIRST = ["python-agent", "agent-parallel", "report-run", "certify", "cli-run", "report-html", "agent", "variants", "cli", "explore", "protocol-schema", "agent-load"];
-const rank = (f) => {
-  const i = LONGEST_FIRST.indexOf(f.replace(/\.test\.ts$/, ""));
-  return i < 0 ? LONGEST_FIRST.length : i;
-};
 const testFiles = (keep) =>
-  fs
-    .readdirSync(path.join(root, "test"))
-    .filter((f) => f.endsWith(".test.ts") && keep(f))
-    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))
-    .map((f) => path.join("dist", "test", f.replace(/\.ts$/, ".js")));
+  fs.readdirSync(path.join(root, "test")).filter((f) => f.endsWith(".test.ts") && keep(f)).sort().map((f) => path.join("dist", "test", f.replace(/\.ts$/, ".js")));
 
 /** Test files that are a part of their own, not of "unit". */
 const OWN_PART = ["package.test.ts", "native-wine.test.ts"];
