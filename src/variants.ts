@@ -139,7 +139,6 @@ export function variantVerdict(v: Variant, suiteCaught: boolean, exploreFound: b
   return exploreFound === false ? "not-caught" : "ok";
 }
 
-
 /** Explore, with the fixed seed, against one variant of the model. */
 async function exploreCheck(v: Variant, support: Awaited<ReturnType<typeof supportCode>>): Promise<NonNullable<VariantOutcome["explore"]>> {
   const { seed, runs, length } = EXPLORE_CHECK;
