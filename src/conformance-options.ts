@@ -1,5 +1,6 @@
 // What a run of the suite is asked for (driver, edition, run name, tags, driver flags) and the
 // checks on it: the commands that only take driver flags (agent) need this without Cucumber.
+import path from "node:path";
 import parseTagExpression from "@cucumber/tag-expressions";
 import { type Command, Option } from "commander";
 import { AGENT_ONLY_DRIVERS, knownDrivers } from "../drivers/index";
@@ -99,6 +100,16 @@ export function checkRunName(run: string): void {
 export function checkEdition(edition: string): "current" | "legacy" {
   if (!EDITIONS.includes(edition)) throw new UsageError(`unknown edition "${edition}"; choose ${EDITIONS.join(" or ")}`);
   return edition as "current" | "legacy";
+}
+
+/**
+ * Whether a path is in a folder the kernel makes up (/proc, /sys, /dev), where writing a run or
+ * a bundle hangs or makes no sense. /dev/shm is the exception: an ordinary folder kept in RAM.
+ */
+export function inKernelFilesystem(p: string): boolean {
+  const abs = path.resolve(p);
+  const under = (v: string) => abs === v || abs.startsWith(`${v}/`);
+  return ["/proc", "/sys", "/dev"].some(under) && !under("/dev/shm");
 }
 
 /** Everything wrong with how the run was asked for, as a usage error: nothing has run yet. */

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import path from "node:path";
 import { createDriver } from "../drivers/index";
 import { closeAllConnections } from "../drivers/remote/remote-driver";
-import { checkOptions, ConformanceOptions } from "./conformance-options";
+import { checkOptions, ConformanceOptions, inKernelFilesystem } from "./conformance-options";
 import { parseFeature } from "./report/suite";
 import { NO_STEPS, readRun } from "./results";
 import { UsageError } from "./usage-error";
@@ -116,12 +116,9 @@ function removeIfEmpty(dir: string): void {
   }
 }
 
-/** Folders the kernel makes up: writing a run there hangs or makes no sense. */
-const VIRTUAL_FILESYSTEMS = ["/proc", "/sys", "/dev"];
-
 /** A fresh folder for the run beside where it will end up (same filesystem: the move is a rename). */
 function prepareStaging(final: string): string {
-  if (VIRTUAL_FILESYSTEMS.some((v) => final === v || final.startsWith(`${v}/`))) {
+  if (inKernelFilesystem(final)) {
     throw new UsageError(`${path.dirname(final)} is not a place for reports (a kernel filesystem); set JOINLEAF_REPORTS to a real folder`);
   }
   try {

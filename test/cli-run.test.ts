@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
+import { inKernelFilesystem } from "../src/conformance-options";
 import { PACKAGE_ROOT } from "../src/package-root";
 import { cliHere } from "./cli-here";
 
@@ -62,6 +63,11 @@ test("a reports folder under /proc is refused at once", async () => {
   const r = await cli(["conformance"], "/proc/joinleaf-reports");
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /^joinleaf: \/proc\/joinleaf-reports is not a place for reports/);
+});
+
+test("kernel folders are refused for reports and bundles, but /dev/shm is an ordinary folder in RAM", () => {
+  for (const p of ["/proc", "/proc/self/x", "/sys/kernel", "/dev", "/dev/null"]) assert.equal(inKernelFilesystem(p), true, p);
+  for (const p of ["/dev/shm", "/dev/shm/reports", "/devices", "/tmp/dev/x"]) assert.equal(inKernelFilesystem(p), false, p);
 });
 
 test("SIGINT mid-run: exit 130, says where the partial run is, the previous run of the same name intact", { timeout: 120_000 }, async () => {

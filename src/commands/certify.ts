@@ -8,7 +8,7 @@ import { createDriver } from "../../drivers/index";
 import { closeAllConnections } from "../../drivers/remote/remote-driver";
 import type { Edition } from "../../drivers/simulator/simulator";
 import { protocolTraits } from "../../drivers/capabilities";
-import { addDriverFlags, checkOptions, driverOptionsFrom, suiteRunner } from "../conformance-options";
+import { addDriverFlags, checkOptions, driverOptionsFrom, inKernelFilesystem, suiteRunner } from "../conformance-options";
 import { applyExpectations, describeComparison, Expectations } from "../expectations";
 import { readRun, STATUSES } from "../results";
 import { UsageError } from "../usage-error";
@@ -142,7 +142,7 @@ const OWN_FILES = [...new Set([...BUNDLE_FILES, "spec.md", "expectations.yaml"])
 /** --out is a new folder, an empty one or an earlier bundle (certify never deletes what it did not write). */
 function checkOut(out: string): void {
   const abs = path.resolve(out);
-  if (["/proc", "/sys", "/dev"].some((v) => abs === v || abs.startsWith(`${v}/`))) throw new UsageError(`--out ${out}: not a place for a bundle (a kernel filesystem)`);
+  if (inKernelFilesystem(abs)) throw new UsageError(`--out ${out}: not a place for a bundle (a kernel filesystem)`);
   if (existsSync(abs)) {
     if (!statSync(abs).isDirectory()) throw new UsageError(`--out ${out} is a file, not a folder`);
     const foreign = readdirSync(abs).filter((f) => !OWN_FILES.includes(f));
