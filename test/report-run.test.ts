@@ -11,7 +11,6 @@ import { loadConfiguration, runCucumber } from "@cucumber/cucumber/api";
 import { allureUpToDate, javaProblem, resultsHash, STAMP } from "../src/report/allure";
 import { allureTitle } from "../src/commands/report";
 import { loadSelectedRuns, loadSuiteAndCatalogue } from "../src/report/common";
-import { runVerdict } from "../src/report/index-page";
 import { cliHere } from "./cli-here";
 import { loadCatalogue } from "../src/report/catalogue";
 import { readRun, STATUSES } from "../src/results";
@@ -123,7 +122,7 @@ test("joinleaf report builds matrix, trace, spec, index and the run's Allure rep
   const out = path.join(tmp, "out-java");
   const { catalogue, suite } = loadSuiteAndCatalogue();
   const [run] = loadSelectedRuns([], { reports }, catalogue);
-  const title = allureTitle(run, runVerdict(run, suite));
+  const title = allureTitle(run, suite);
   assert.equal(allureUpToDate(runDir, title), false, "a fresh run has no Allure report yet");
   // As if built from these very results: the stamp, and a page that is not Allure's.
   mkdirSync(path.join(runDir, "allure-report"));

@@ -9,6 +9,7 @@ import { addRunOptions, type RunOptions } from "./run-options";
 import { IndexRun, renderIndexHtml, runVerdict } from "../report/index-page";
 import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../report/matrix";
 import type { LoadedRun } from "../report/runs";
+import type { Suite } from "../report/suite";
 import { buildSpec, renderSpecHtml, renderSpecMarkdown } from "../report/spec";
 import { buildTrace, readVariantSummary, renderTraceHtml, renderTraceMarkdown } from "../report/trace";
 import { STATUSES } from "../results";
@@ -50,7 +51,7 @@ export async function run(values: RunOptions & { allure: boolean; rebuildAllure?
     } else {
       const a0 = Date.now();
       const dirs = runs.map((r) => path.dirname(r.info.source));
-      const titles = runs.map((r) => allureTitle(r, runVerdict(r, suite)));
+      const titles = runs.map((r) => allureTitle(r, suite));
       const force = values.rebuildAllure ?? false;
       const stale = force ? dirs.length : dirs.filter((d, i) => !allureUpToDate(d, titles[i])).length;
       say(`Allure: ${stale} of ${runs.length} report(s) to build${stale < runs.length ? ` (${runs.length - stale} unchanged since their run)` : ""}${stale ? "; about 2 s of Java each…" : ""}`);
@@ -78,6 +79,7 @@ export async function run(values: RunOptions & { allure: boolean; rebuildAllure?
 }
 
 /** The Allure report's name: the run, the suite's verdict and its counts (Allure's own rate leaves skips out). */
-export function allureTitle(r: LoadedRun, v: VerdictSummary): string {
+export function allureTitle(r: LoadedRun, suite: Suite): string {
+  const v: VerdictSummary = runVerdict(r, suite);
   return `WSAJoinLeaf conformance: ${r.info.run} — ${v.verdict} (${STATUSES.filter((s) => v.counts[s]).map((s) => `${v.counts[s]} ${s}`).join(", ")} of ${v.scenarios})`;
 }
