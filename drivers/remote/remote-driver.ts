@@ -48,8 +48,8 @@ export class DriverFaultError extends Error {
 
 const STDERR_KEPT = 4096;
 
-/** What stops each agent still starting or being greeted (closeAllConnections calls them). */
-const starting = new Set<() => void>();
+/** Agents still starting or being greeted, each with what stops it so far (closeAllConnections calls it). */
+const starting = new Set<{ stop: () => void }>();
 
 /** A live conversation with one agent. */
 class Connection {
@@ -73,12 +73,11 @@ class Connection {
   /** Starts (or reaches) an agent and greets it; closeAllConnections stops one still starting. */
   static async open(o: RemoteOptions): Promise<Connection> {
     const abort = { stop: () => undefined as void };
-    const stop = () => abort.stop();
-    starting.add(stop);
+    starting.add(abort);
     try {
       return await Connection.start(o, abort);
     } finally {
-      starting.delete(stop);
+      starting.delete(abort);
     }
   }
 
@@ -381,7 +380,7 @@ process.once("exit", () => closeAllConnections());
 /** Stops every agent this process started (end of a run). */
 export function closeAllConnections(): void {
   generation++;
-  for (const stop of [...starting]) stop();
+  for (const abort of [...starting]) abort.stop();
   for (const c of connections.values()) c.close();
   connections.clear();
   opening.clear();
