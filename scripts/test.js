@@ -110,7 +110,8 @@ async function main(wanted) {
   process.stdout.write(`\ntimes: ${parts.map((p) => `${p.name} ${times.has(p.name) ? `${times.get(p.name).toFixed(1)} s` : "-"}`).join(", ")}\n`);
   const slow = parts.filter((p) => p.slow && times.has(p.name));
   const fast = slow.length ? `; without ${slow.map((p) => p.name).join(", ")}: ${((fastDone - started) / 1000).toFixed(1)} s` : "";
-  process.stdout.write(`npm test: ${failed.length ? `FAILED (${failed.map((p) => p.name).join(", ")})` : "all parts passed"} in ${wall.toFixed(1)} s wall${fast}, ${slots} parts at once; runs written under ${reports}\n`);
+  const beside = parts.filter((p) => p.waits).map((p) => p.name);
+  process.stdout.write(`npm test: ${failed.length ? `FAILED (${failed.map((p) => p.name).join(", ")})` : "all parts passed"} in ${wall.toFixed(1)} s wall${fast}, ${slots} parts at once${beside.length ? ` (and ${beside.join(", ")} beside them)` : ""}; runs written under ${reports}\n`);
   // The plain closing line CI tools read: parts passed and failed.
   process.stdout.write(`parts: ${parts.length - failed.length} passed, ${failed.length} failed\n`);
   return failed.length ? 1 : 0;
