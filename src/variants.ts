@@ -55,8 +55,6 @@ export interface VariantsOptions {
   kind?: "conformant" | "broken" | "all";
   only?: string[];
   editions?: Edition[];
-  /** false: skip the explore run of explore-only variants (a test of what the suite alone does). */
-  exploreCheck?: boolean;
   /** Called after each variant, e.g. to print its line. */
   onVariant?: (o: VariantOutcome) => void;
 }
@@ -118,7 +116,7 @@ export async function runVariants(o: VariantsOptions = {}): Promise<VariantOutco
       out.editions[edition] = { statuses, failed };
     }
     out.suiteCaught = Object.values(out.editions).some((e) => e.failed.length > 0);
-    if (out.caughtBy === "explore" && o.exploreCheck !== false) out.explore = await exploreCheck(v, support);
+    if (out.caughtBy === "explore") out.explore = await exploreCheck(v, support);
     out.verdict = variantVerdict(v, out.suiteCaught, out.explore?.found);
     o.onVariant?.(out);
     outcomes.push(out);
@@ -135,8 +133,8 @@ export function variantVerdict(v: Variant, suiteCaught: boolean, exploreFound: b
   if (v.kind === "conformant") return suiteCaught ? "false-fail" : "ok";
   if (caughtBy(v) === "suite") return suiteCaught ? "ok" : "not-caught";
   if (suiteCaught) return "mislabelled";
-  // Without the explore run (exploreCheck: false) only the suite's half is judged.
-  return exploreFound === false ? "not-caught" : "ok";
+  // Caught only if explore ran and found it: a check that did not run catches nothing.
+  return exploreFound === true ? "ok" : "not-caught";
 }
 
 /** Explore, with the fixed seed, against one variant of the model. */

@@ -49,6 +49,7 @@ test("the verdict: conformant clean, broken caught as it says; an explore-only v
   assert.equal(variantVerdict(bySuite, false, undefined), "not-caught");
   assert.equal(variantVerdict(byExplore, false, true), "ok");
   assert.equal(variantVerdict(byExplore, false, false), "not-caught");
+  assert.equal(variantVerdict(byExplore, false, undefined), "not-caught", "no explore run, so nothing caught it");
   assert.equal(variantVerdict(byExplore, true, true), "mislabelled");
   assert.equal(variantVerdict(byExplore, true, false), "mislabelled");
 });
