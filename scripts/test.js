@@ -25,6 +25,8 @@ const testFiles = (keep) =>
 
 /** Test files that are a part of their own, not of "unit". */
 const OWN_PART = ["package.test.ts", "python-agent.test.ts", "native-wine.test.ts"];
+/** Test files that share one process in "unit" (test/one-process.ts says which may and why). */
+const ONE_PROCESS = JSON.parse(fs.readFileSync(path.join(root, "test", "one-process.json"), "utf8"));
 
 /**
  * The parts: name, command, what must have passed first. Adding a part is adding a line. A part
@@ -35,7 +37,7 @@ const PARTS = [
   { name: "lint", cmd: ["node", "dist/src/lint-spec.js"], after: ["build"], why: "spec lint" },
   // After the build: the tests that start `joinleaf` then run the compiled one (no TypeScript loader per process).
   // One test file more than there are cores: several spend much of their time waiting on agents, timers or a browser.
-  { name: "unit", cmd: ["node", "--test", TEST_TIMEOUT, `--test-concurrency=${os.availableParallelism() + 1}`, ...testFiles((f) => !OWN_PART.includes(f))], after: ["build"], why: "unit tests" },
+  { name: "unit", cmd: ["node", "--test", TEST_TIMEOUT, `--test-concurrency=${os.availableParallelism() + 1}`, ...testFiles((f) => !OWN_PART.includes(f) && !ONE_PROCESS.includes(f)), "dist/test/one-process.js"], after: ["build"], why: "unit tests" },
   { name: "package", cmd: ["node", "--test", TEST_TIMEOUT, "dist/test/package.test.js"], after: ["build"], why: "npm pack, install elsewhere, run" },
   { name: "python-agent", cmd: ["node", "--test", TEST_TIMEOUT, "dist/test/python-agent.test.js"], after: ["build"], waits: true, why: "the Python example agents, one on real UDP sockets in a network namespace (it waits on real time)" },
   { name: "equivalence", cmd: ["node", bin, "equivalence", "--quiet"], after: ["build"], why: "in process vs through an agent, current edition" },
