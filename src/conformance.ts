@@ -1,12 +1,16 @@
 // Runs the feature suite against one driver and writes the run's reports.
-import { IRunConfiguration, ISupportCodeLibrary, loadConfiguration, loadSources, loadSupport, runCucumber } from "@cucumber/cucumber/api";
+import { IRunConfiguration, ISupportCodeLibrary, loadConfiguration, loadSupport, runCucumber } from "@cucumber/cucumber/api";
+import { compile } from "@cucumber/gherkin";
+import { IdGenerator } from "@cucumber/messages";
+import type * as messages from "@cucumber/messages";
+import parseTagExpression from "@cucumber/tag-expressions";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createDriver } from "../drivers/index";
 import { closeAllConnections } from "../drivers/remote/remote-driver";
 import { checkOptions, ConformanceOptions, inKernelFilesystem } from "./conformance-options";
 import { parseFeature } from "./report/suite";
-import { NO_STEPS, readRun } from "./results";
+import { NO_STEPS, readEnvelopes, readsEnvelope } from "./results";
 import { UsageError } from "./usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { profile, defaultRunName, reportsRoot } = require("./profile") as typeof import("./profile");
@@ -33,21 +37,32 @@ export function reportDir(o: ConformanceOptions): string {
   return path.join(reportsRoot(), o.run ?? defaultRunName(o.driver, o.edition, o.tags));
 }
 
-/** The feature files (relative to the package), split into those Gherkin can read and those it cannot (with why). */
-export function featureFiles(root = PACKAGE_ROOT): { readable: string[]; broken: string[] } {
+/** The feature files (relative to the package), split into those Gherkin can read (and what it read) and those it cannot (with why). */
+export function featureFiles(root = PACKAGE_ROOT): { readable: string[]; documents: messages.GherkinDocument[]; broken: string[] } {
   const readable: string[] = [];
+  const documents: messages.GherkinDocument[] = [];
   const broken: string[] = [];
   const files = (readdirSync(path.join(root, "features"), { recursive: true }) as string[]).filter((f) => f.endsWith(".feature")).sort();
   for (const f of files) {
     const uri = path.join("features", f);
     try {
-      parseFeature(uri, readFileSync(path.join(root, uri), "utf8"));
+      documents.push(parseFeature(uri, readFileSync(path.join(root, uri), "utf8")));
       readable.push(uri);
     } catch (e) {
       broken.push((e as Error).message);
     }
   }
-  return { readable, broken };
+  return { readable, documents, broken };
+}
+
+/**
+ * Whether a tag expression selects any scenario of these documents: Cucumber's own filter, on the
+ * documents featureFiles has read (Cucumber's loadSources would read and parse every file again).
+ */
+function selectsAny(documents: messages.GherkinDocument[], tagExpression: string): boolean {
+  const selects = parseTagExpression(tagExpression);
+  const newId = IdGenerator.incrementing();
+  return documents.some((doc) => compile(doc, doc.uri ?? "", newId).some((p) => selects.evaluate(p.tags.map((t) => t.name))));
 }
 
 /**
@@ -71,8 +86,7 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
       { provided: profile({ ...o, paths: features.readable, outDir: staging }), file: false },
       CUCUMBER_ENVIRONMENT,
     );
-    const { plan } = await loadSources(runConfiguration.sources, CUCUMBER_ENVIRONMENT);
-    if (plan.length === 0) {
+    if (!selectsAny(features.documents, runConfiguration.sources.tagExpression)) {
       throw new UsageError(o.tags ? `--tags "${o.tags}" selects no scenario of the ${o.edition} edition` : `no scenario to run in ${path.join(PACKAGE_ROOT, "features")}`);
     }
     await checkDriverStarts(o);
@@ -83,22 +97,30 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
       process.exit(130);
     });
     let success: boolean;
+    // What the checks below read, kept as the run makes it (reading messages.ndjson back cost a
+    // full run some 60 ms).
+    const kept: messages.Envelope[] = [];
     try {
-      ({ success } = await runCucumber({ ...runConfiguration, support }, CUCUMBER_ENVIRONMENT).finally(closeAllConnections));
+      ({ success } = await runCucumber({ ...runConfiguration, support }, CUCUMBER_ENVIRONMENT, (e) => {
+        if (readsEnvelope(e)) kept.push(e);
+      }).finally(closeAllConnections));
     } finally {
       stop();
     }
+    // Cucumber emits a test case for each scenario it plans to run.
+    const planned = kept.filter((e) => e.testCase).length;
+    const results = readEnvelopes(kept, { run: path.basename(final) });
     // Scenarios were planned and none started: the harness never got going (a parallel worker
     // that could not load the steps, say). That is no result of the implementation's, and must
     // not replace the previous run.
-    if (!success && readRun(staging).scenarios.length === 0) {
-      throw new UsageError(`none of the ${plan.length} scenarios started (the errors above say why); ${path.relative(process.cwd(), final) || final}/ still holds the previous run`);
+    if (!success && results.scenarios.length === 0) {
+      throw new UsageError(`none of the ${planned} scenarios started (the errors above say why); ${path.relative(process.cwd(), final) || final}/ still holds the previous run`);
     }
     moveIntoPlace(staging, final);
     process.stdout.write(`reports written to ${reportDir(o)}/ (${o.resultsOnly ? "messages.ndjson, run.json" : "messages.ndjson, report.html, junit.xml, run.json, allure-results/"})\n`);
     for (const problem of features.broken) process.stdout.write(`LEFT OUT, not valid Gherkin: ${problem}\n`);
     // Cucumber passes a scenario with no steps; the suite does not (src/results.ts).
-    const empty = readRun(final).scenarios.filter((r) => r.message === NO_STEPS);
+    const empty = results.scenarios.filter((r) => r.message === NO_STEPS);
     for (const r of empty) process.stdout.write(`FAIL, no steps: ${r.uri}:${r.line} ${r.name}\n`);
     return success && features.broken.length === 0 && empty.length === 0;
   } catch (err) {

@@ -227,6 +227,12 @@ export function parseMessages(text: string, opts: { run: string; file?: string }
 }
 
 /** A run from its envelopes as Cucumber emitted them (in memory: no ndjson text to write and read back). */
+/** The kinds of envelope readEnvelopes reads: a run kept in memory needs no others (the sources, step definitions and hooks are left out). */
+export const RESULT_ENVELOPES = ["meta", "gherkinDocument", "pickle", "testCase", "testRunStarted", "testCaseStarted", "testCaseFinished", "testStepFinished", "attachment", "testRunFinished"] as const;
+
+/** Whether readEnvelopes needs this envelope. */
+export const readsEnvelope = (e: messages.Envelope): boolean => RESULT_ENVELOPES.some((k) => e[k] !== undefined);
+
 export function readEnvelopes(envelopes: ReadonlyArray<Envelope | messages.Envelope>, opts: { run: string; file?: string }): RunResults {
   const file = opts.file ?? "<messages>";
   const info: RunInfo = { run: opts.run, source: file, complete: false };

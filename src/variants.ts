@@ -12,7 +12,7 @@ import { caughtBy, Variant, VARIANTS } from "../drivers/simulator/variants";
 import { featureFiles, supportCode } from "./conformance";
 import { explore } from "./explore/explore";
 import { conformantVariantIds } from "./explore/references";
-import { readEnvelopes, Status, STATUSES } from "./results";
+import { readEnvelopes, readsEnvelope, Status, STATUSES } from "./results";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { profile, reportsRoot } = require("./profile") as typeof import("./profile");
 
@@ -80,9 +80,6 @@ export const SAMPLE: readonly string[] = [
 
 const FAILED_STATUSES: ReadonlySet<Status> = new Set<Status>(["FAIL", "TIMEOUT", "CRASH"]);
 
-/** Envelopes the results reader needs (the rest of the stream is left out). */
-const KEPT: ReadonlyArray<keyof Envelope> = ["meta", "pickle", "testCase", "testCaseStarted", "testCaseFinished", "testStepFinished", "attachment", "testRunFinished"];
-
 export function selectVariants(o: Pick<VariantsOptions, "kind" | "only">): Variant[] {
   const kind = o.kind ?? "all";
   return VARIANTS.filter((v) => (kind === "all" || v.kind === kind) && (!o.only || o.only.includes(v.id)));
@@ -107,7 +104,7 @@ export async function runVariants(o: VariantsOptions = {}): Promise<VariantOutco
       const kept: Envelope[] = [];
       const runtime = { ...config.runtime, worldParameters: { ...config.runtime.worldParameters, driverOptions: { variant: v.id } } };
       await runCucumber({ ...config, runtime, support }, { stdout: quiet, stderr: quiet }, (e) => {
-        if (KEPT.some((k) => e[k] !== undefined)) kept.push(e);
+        if (readsEnvelope(e)) kept.push(e);
       });
       const results = readEnvelopes(kept, { run: `variant-${v.id}-${edition}` });
       const statuses = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
