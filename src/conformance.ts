@@ -98,11 +98,11 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
     });
     let success: boolean;
     // What the checks below read, kept as the run makes it (reading messages.ndjson back cost a
-    // full run some 60 ms).
+    // full run some 60 ms); the documents too, for the lines they print.
     const kept: messages.Envelope[] = [];
     try {
       ({ success } = await runCucumber({ ...runConfiguration, support }, CUCUMBER_ENVIRONMENT, (e) => {
-        if (readsEnvelope(e)) kept.push(e);
+        if (readsEnvelope(e) || e.gherkinDocument) kept.push(e);
       }).finally(closeAllConnections));
     } finally {
       stop();
