@@ -1,7 +1,7 @@
 // The agent: hosts one local driver behind the driver protocol, over stdio or TCP.
 // It answers every line, whatever it holds; nothing a harness sends can make it crash.
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { renameSync, writeFileSync, writeSync } from "node:fs";
+import { read, readSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import net from "node:net";
 import type { Driver } from "../drivers/driver";
 import { createDriver } from "../drivers/index";
@@ -293,6 +293,11 @@ export class FdWriter {
     }
   }
 
+  /** True while some of what was written is still queued (the pipe was full). */
+  get pending(): boolean {
+    return this.waiting;
+  }
+
   /** Resolves once everything written so far is out (or the reader is gone). */
   drained(): Promise<void> {
     return this.waiting ? new Promise((r) => this.drainedWaiters.push(r)) : Promise.resolve();
@@ -338,15 +343,87 @@ export function serveStdio(options: AgentOptions): Promise<void> {
   const out = new FdWriter(1);
   const session = new AgentSession(options, (text) => out.write(text), false);
   return new Promise((resolve) => {
-    process.stdin.on("data", (chunk: Buffer) => session.splitter.push(chunk));
-    process.stdin.on("end", async () => {
+    const end = async () => {
       // Answer what was asked before the end, then leave.
       await Promise.race([session.idle(), new Promise((r) => setTimeout(r, END_GRACE_MS).unref())]);
       await session.close();
       await out.drained();
       resolve();
-    });
+    };
+    const onEventLoop = () => {
+      process.stdin.on("data", (chunk: Buffer) => session.splitter.push(chunk));
+      process.stdin.on("end", end);
+    };
+    // The model does nothing between requests, so while it has none it can wait in a blocking read.
+    // A driver of a real stack may hear from its own threads at any time: it stays on the event loop.
+    if (options.driver === "simulator" && process.platform !== "win32") readWhileIdle(session, out, end, onEventLoop);
+    else onEventLoop();
   });
+}
+
+/**
+ * Reads stdin with a blocking read whenever the session has nothing to do, and through the event
+ * loop while it has: a request that waits (a blocking call, a timer) must not stop the next one
+ * from being read. A wakeup from a blocking read costs less than one through the event loop (the
+ * stdio round trip: 11,800 -> 15,000 a second here). If stdin cannot be read that way (it is
+ * nonblocking), it falls back to the event loop for good.
+ */
+function readWhileIdle(session: AgentSession, out: FdWriter, end: () => void, onEventLoop: () => void): void {
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  // "none": nothing is reading (a chunk's requests are running); "given up": process.stdin reads.
+  let reading: "blocking" | "event-loop" | "none" | "given up" = "none";
+  let idleAwaited = false;
+  let checkQueued = false;
+  // Blocking is safe only when nothing here waits on a timer or a callback: no request running,
+  // no answer queued behind a full pipe.
+  const canBlock = () => !session.busy && !out.pending;
+  const afterChunk = () => {
+    if (!idleAwaited) {
+      idleAwaited = true;
+      void session.idle().then(() => {
+        idleAwaited = false;
+        if (reading !== "none") return;
+        if (canBlock()) readBlocking();
+        else readOnEventLoop();
+      });
+    }
+    // The requests run as far as they can before the event loop turns; one still running then is
+    // waiting, and the next chunk (which may be what it waits for) is read through the event loop.
+    if (!checkQueued) {
+      checkQueued = true;
+      setImmediate(() => {
+        checkQueued = false;
+        if (reading === "none" && !canBlock()) readOnEventLoop();
+      });
+    }
+  };
+  const push = (n: number) => session.splitter.push(Buffer.from(buffer.subarray(0, n)));
+  const readBlocking = () => {
+    reading = "blocking";
+    do {
+      let n: number;
+      try {
+        n = readSync(0, buffer, 0, buffer.length, null);
+      } catch {
+        reading = "given up"; // stdin is nonblocking (EAGAIN) or cannot be read this way
+        return onEventLoop();
+      }
+      if (n === 0) return end();
+      push(n);
+    } while (canBlock()); // a chunk without a whole line runs nothing: read on
+    reading = "none";
+    afterChunk();
+  };
+  const readOnEventLoop = () => {
+    reading = "event-loop";
+    read(0, buffer, 0, buffer.length, null, (err, n) => {
+      reading = "none";
+      if (err || n === 0) return end();
+      push(n);
+      afterChunk();
+    });
+  };
+  readBlocking();
 }
 
 export interface Listening {

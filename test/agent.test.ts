@@ -109,6 +109,41 @@ test("the real agent binary serves the simulator over stdio", async () => {
   assert.ok((JSON.parse(lines[1]).result as unknown[]).length >= 2);
 });
 
+/**
+ * Talks to a real stdio agent one request at a time, each sent once the one before is answered:
+ * the agent waits for every one with nothing to do. `nodeArgs` come before the command.
+ */
+async function oneAtATime(nodeArgs: string[], requests: object[]): Promise<Array<Record<string, unknown>>> {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(PACKAGE_ROOT, "bin", "joinleaf.js"), "agent"], { stdio: ["pipe", "pipe", "inherit"] });
+  const answers: Array<Record<string, unknown>> = [];
+  let waiting: (() => void) | null = null;
+  child.stdout.on("data", (d) => {
+    answers.push(...String(d).trim().split("\n").map((l) => JSON.parse(l)));
+    waiting?.();
+  });
+  for (const [i, request] of requests.entries()) {
+    await new Promise((r) => setTimeout(r, 50));
+    const answered = new Promise<void>((r) => (waiting = r));
+    child.stdin.write(JSON.stringify(request) + "\n");
+    await Promise.race([answered, new Promise((_, reject) => setTimeout(() => reject(new Error(`request ${i + 1} not answered: ${JSON.stringify(request)}`)), 10_000))]);
+  }
+  child.stdin.end();
+  assert.equal(await new Promise((r) => child.on("exit", r)), 0);
+  return answers;
+}
+
+// The stdio agent reads with a blocking read while it has nothing to do (src/agent.ts); a request
+// that waits for the event loop (advance onlyWhileWaiting looks once it has turned) must still be
+// answered and the next one read, and a stdin something else made nonblocking is read on the
+// event loop instead.
+for (const [how, nodeArgs] of [["its own stdin", []], ["a stdin made nonblocking before it started", ["-e", "process.stdin; require(process.argv[1])", "--"]]] as Array<[string, string[]]>) {
+  test(`the stdio agent answers one request after another on ${how}`, async () => {
+    const requests = [JSON.parse(HELLO), { id: 2, method: "advance", params: { ms: 5, onlyWhileWaiting: true } }, { id: 3, method: "advance", params: { ms: 5 } }, { id: 4, method: "openSockets", params: {} }];
+    const answers = await oneAtATime(nodeArgs, requests);
+    assert.deepEqual(answers.map((a) => [a.id, "result" in a]), [[1, true], [2, true], [3, true], [4, true]]);
+  });
+}
+
 test("requests pipelined behind a reset reach the fresh driver", async () => {
   const { out, send } = session();
   const lines = [
