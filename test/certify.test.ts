@@ -120,6 +120,7 @@ test("certify runs the suite, prints a verdict and writes a complete bundle", as
   assert.equal(p.driver, "simulator");
   assert.equal(p.edition, "current");
   assert.equal(p.run, RUN);
+  assert.equal(JSON.parse(readFileSync(path.join(REPORTS, RUN, "run.json"), "utf8")).full, true, "run.json says the run was the whole suite");
   assert.ok(p.implementation.protocols.length > 0 && p.implementation.providers.length > 0);
   assert.equal(p.environment.node, process.version);
   assert.equal(p.suite.version, JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
