@@ -11,10 +11,11 @@ const os = require("node:os");
 const path = require("node:path");
 
 const root = path.join(__dirname, "..");
-// The Wine lane script loads through tsx (esbuild); the lint and the tests run compiled, from dist/test (the build part
-// compiles them with everything else): a test process under tsx spent half a second or more
-// transforming its imports, and the model under tsx runs 2.7 times slower (esbuild's keepNames
-// names every closure it creates). One test file from source: node --import tsx --test test/F.
+// The Wine lane script loads through tsx (esbuild); the lint and the tests run compiled, from
+// dist/ (the build part compiles them with everything else): a test process under tsx spent
+// half a second or more transforming its imports, and the model under tsx runs 2.7 times slower
+// (esbuild's keepNames names every closure it creates). One test file from source:
+// node --import tsx --test test/F.
 const ts = ["--import", "tsx"];
 const bin = path.join(root, "bin", "joinleaf.js");
 // No test file may run longer than this: a hang fails its file and the part goes on, rather

@@ -226,7 +226,6 @@ export function parseMessages(text: string, opts: { run: string; file?: string }
   return readEnvelopes(parseNdjson(text, opts.file ?? "<messages>"), opts);
 }
 
-/** A run from its envelopes as Cucumber emitted them (in memory: no ndjson text to write and read back). */
 /**
  * The kinds of envelope readEnvelopes needs for each scenario's status: a run kept in memory needs
  * no others. Without the gherkinDocuments a scenario's line is 0 (they cost a variant's run 40 ms).
@@ -236,6 +235,7 @@ export const RESULT_ENVELOPES = ["meta", "pickle", "testCase", "testRunStarted",
 /** Whether readEnvelopes needs this envelope. */
 export const readsEnvelope = (e: messages.Envelope): boolean => RESULT_ENVELOPES.some((k) => e[k] !== undefined);
 
+/** A run from its envelopes as Cucumber emitted them (in memory: no ndjson text to write and read back). */
 export function readEnvelopes(envelopes: ReadonlyArray<Envelope | messages.Envelope>, opts: { run: string; file?: string }): RunResults {
   const file = opts.file ?? "<messages>";
   const info: RunInfo = { run: opts.run, source: file, complete: false };
