@@ -63,6 +63,13 @@ function simulatorVariant(id: string | undefined) {
 /** Drivers that run only inside an agent: the harness never loads them into its own process. */
 export const AGENT_ONLY_DRIVERS: ReadonlySet<string> = new Set(["native-host"]);
 
+/**
+ * Drivers that do nothing between calls (a model in the agent's own process): an agent hosting
+ * one may wait for the next request in a blocking read. A driver of a real stack may hear from
+ * threads of its own at any time, and needs the event loop free.
+ */
+export const PASSIVE_BETWEEN_CALLS: ReadonlySet<string> = new Set(["simulator"]);
+
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { BIN } = require("../src/package-root") as typeof import("../src/package-root");
 

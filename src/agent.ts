@@ -4,7 +4,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { read, readSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import net from "node:net";
 import type { Driver } from "../drivers/driver";
-import { createDriver } from "../drivers/index";
+import { createDriver, PASSIVE_BETWEEN_CALLS } from "../drivers/index";
 import {
   ErrorCode,
   HelloParams,
@@ -354,9 +354,8 @@ export function serveStdio(options: AgentOptions): Promise<void> {
       process.stdin.on("data", (chunk: Buffer) => session.splitter.push(chunk));
       process.stdin.on("end", end);
     };
-    // The model does nothing between requests, so while it has none it can wait in a blocking read.
-    // A driver of a real stack may hear from its own threads at any time: it stays on the event loop.
-    if (options.driver === "simulator" && process.platform !== "win32") readWhileIdle(session, out, end, onEventLoop);
+    // (Windows: a pipe read by readSync cannot be given up for the event loop.)
+    if (PASSIVE_BETWEEN_CALLS.has(options.driver) && process.platform !== "win32") readWhileIdle(session, out, end, onEventLoop);
     else onEventLoop();
   });
 }
