@@ -354,7 +354,7 @@ export function serveStdio(options: AgentOptions): Promise<void> {
       process.stdin.on("data", (chunk: Buffer) => session.splitter.push(chunk));
       process.stdin.on("end", end);
     };
-    // (Windows: a pipe read by readSync cannot be given up for the event loop.)
+    // Not on Windows: there the blocking read and its fallback are untried.
     if (PASSIVE_BETWEEN_CALLS.has(options.driver) && process.platform !== "win32") readWhileIdle(session, out, end, onEventLoop);
     else onEventLoop();
   });
