@@ -4,63 +4,33 @@
 // features with the same formatters whose step definitions do nothing. Prints wall and CPU time
 // of each and the ratios full / no-op and agent / in process. ROUNDS=N repeats and keeps the best.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { buildIfStale, fromDist } from "./compiled";
+import { buildIfStale } from "./compiled";
 
 type Kind = "simulator" | "remote" | "noop";
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
 
-/** In the child: runs one kind of suite and prints {wallMs, cpuMs} as its last line. */
-async function child(kind: Kind, reports: string): Promise<void> {
-  process.chdir(path.join(__dirname, ".."));
-  process.env.JOINLEAF_REPORTS = reports;
-  const started = Date.now();
-  const cpu = process.cpuUsage();
-  const { loadConfiguration, runCucumber } = await import("@cucumber/cucumber/api");
-  // The compiled build, as `npx joinleaf` runs (main builds it first): from the TypeScript
-  // sources, loading the steps would be counted against the suite and not against the no-op run.
-  const { profile } = fromDist<typeof import("../src/profile")>("src/profile.js");
-  const { featureFiles } = fromDist<typeof import("../src/conformance")>("src/conformance.ts");
-  const { closeAllConnections } = fromDist<typeof import("../drivers/remote/remote-driver")>("drivers/remote/remote-driver.ts");
-  const paths = featureFiles().readable;
-  const provided =
-    kind === "noop"
-      ? { ...profile({ driver: "simulator", edition: "current", run: "noop", quiet: true, paths }), require: [noopSteps(reports)] }
-      : profile({ driver: kind, edition: "current", run: kind, quiet: true, paths });
-  const { runConfiguration } = await loadConfiguration({ provided, file: false });
-  const { success } = await runCucumber(runConfiguration, { stdout: devNull() }).finally(closeAllConnections);
-  const used = process.cpuUsage(cpu);
-  process.stdout.write(`\n${JSON.stringify({ kind, success, wallMs: Date.now() - started, cpuMs: (used.user + used.system) / 1000 })}\n`);
-}
-
-/** A step definition matching every step and doing nothing: Cucumber's own cost for these features. */
-function noopSteps(dir: string): string {
-  const file = path.join(dir, "noop.steps.js");
-  writeFileSync(file, `const { defineStep } = require(${JSON.stringify(require.resolve("@cucumber/cucumber"))});\ndefineStep(/^.*$/, function () {});\n`);
-  return file;
-}
-
-function devNull(): import("node:stream").Writable {
-  const { Writable } = require("node:stream") as typeof import("node:stream");
-  return new Writable({ write: (_c, _e, done) => done() });
-}
-
 function measure(kind: Kind): { wallMs: number; cpuMs: number; success: boolean } {
   const reports = mkdtempSync(path.join(os.tmpdir(), "joinleaf-overhead-"));
   try {
-    const r = spawnSync(process.execPath, ["--import", "tsx", __filename, "--child", kind, reports], {
+    const r = spawnSync(process.execPath, [path.join(__dirname, "suite-overhead-child.js"), kind, reports], {
       encoding: "utf8",
       cwd: path.join(__dirname, ".."),
       maxBuffer: 64 * 1024 * 1024,
     });
     const last = r.stdout.trim().split("\n").pop() ?? "";
+    let figures: { wallMs: number; cpuMs: number; success: boolean };
     try {
-      return JSON.parse(last);
+      figures = JSON.parse(last);
     } catch {
       throw new Error(`the ${kind} run printed no figures (exit ${r.status}): ${r.stderr.slice(-2000)}`);
     }
+    // A run with a failing step does less than a passing one (the rest of its scenario is skipped):
+    // its time is no figure for what it was meant to measure.
+    if (!figures.success) throw new Error(`the ${kind} run did not pass, so its time measures something else: ${r.stdout.slice(-2000)}`);
+    return figures;
   } finally {
     rmSync(reports, { recursive: true, force: true });
   }
@@ -88,11 +58,4 @@ function main(): void {
   console.log(`agent / in process:   wall ${ratio(best.remote.wallMs, best.simulator.wallMs)}x   (target at most 1.5; CPU here is the harness's only, the agent is another process)`);
 }
 
-if (process.argv[2] === "--child") {
-  child(process.argv[3] as Kind, process.argv[4]).catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-} else {
-  main();
-}
+main();
