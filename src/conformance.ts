@@ -80,6 +80,10 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
   checkOptions(o);
   const final = path.resolve(reportDir(o));
   const staging = prepareStaging(final);
+  // The driver starts (an agent: spawned and greeted, on the other core) while Cucumber reads its
+  // configuration, the features and the steps; a mistake in the tags is still reported first.
+  const driverStarted = checkDriverStarts(o);
+  driverStarted.catch(() => undefined); // awaited below; a usage error before that must not leave it unhandled
   try {
     const features = featureFiles();
     const { runConfiguration } = await loadConfiguration(
@@ -90,8 +94,10 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
     if (planned === 0) {
       throw new UsageError(o.tags ? `--tags "${o.tags}" selects no scenario of the ${o.edition} edition` : `no scenario to run in ${path.join(PACKAGE_ROOT, "features")}`);
     }
-    await checkDriverStarts(o);
-    const support = await supportCode(runConfiguration);
+    const supportLoaded = supportCode(runConfiguration);
+    supportLoaded.catch(() => undefined); // awaited below, after the driver
+    await driverStarted; // a driver that does not start is the mistake to report, not what the steps say
+    const support = await supportLoaded;
     const stop = onInterrupt(() => {
       closeAllConnections();
       process.stderr.write(`\njoinleaf: interrupted; what ran so far is in ${path.relative(process.cwd(), staging) || staging}/ (incomplete); ${path.relative(process.cwd(), final)}/ still holds the previous run\n`);
@@ -123,6 +129,7 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
     for (const r of empty) process.stdout.write(`FAIL, no steps: ${r.uri}:${r.line} ${r.name}\n`);
     return success && features.broken.length === 0 && empty.length === 0;
   } catch (err) {
+    closeAllConnections(); // the driver's agent, also one still starting for a run that stopped before it began
     rmSync(staging, { recursive: true, force: true });
     removeIfEmpty(path.dirname(staging));
     throw err;
@@ -176,7 +183,7 @@ async function checkDriverStarts(o: ConformanceOptions): Promise<void> {
   try {
     driver = await createDriver(o.driver, { edition: o.edition as "current" | "legacy", options: o.driverOptions ?? {} });
   } catch (e) {
-    closeAllConnections();
+    // Not closeAllConnections here: this may settle after its run has stopped (runConformance closes).
     const why = ((e as Error).message || String(e)).replace(/ \(the agent could not be started; not tried again in this run\)/, "").replace(/^(CRASH|TIMEOUT): /, "").replace(/\s*\n\s*/g, " ");
     throw new UsageError(`the ${o.driver} driver did not start, so nothing ran: ${why.length > 400 ? `${why.slice(0, 400)}...` : why}`);
   }

@@ -2,7 +2,7 @@
 // scenario (one line, exit 2, no run folder, the previous run intact), SIGINT keeping the
 // previous run, certify and expectations never deleting or overwriting what is not theirs.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -48,6 +48,8 @@ test("setup mistakes: one line, exit 2, before any scenario; no run folder; the 
     [["--driver", "remote", "--connect", "nonsense", "--token", "t"], /^joinleaf: the remote driver did not start, so nothing ran: --connect wants host:port/],
     [["--driver", "remote", "--agent", "/nonexistent/agent"], /^joinleaf: the remote driver did not start, so nothing ran: the agent exited/],
     [["--driver", "remote", "--agent", "exit 3"], /^joinleaf: the remote driver did not start, so nothing ran: the agent exited \(code 3\)/],
+    // The driver starts while the tags are read; a mistake in the tags is still the one reported.
+    [["--driver", "remote", "--agent", "exit 3", "--tags", "@no-such-tag"], /^joinleaf: --tags "@no-such-tag" selects no scenario of the current edition$/],
     [["--run", "../outside"], /^joinleaf: --run wants a plain folder name/],
     [["--run", ""], /^joinleaf: --run wants a plain folder name/],
     [["--run", "a/b"], /^joinleaf: --run wants a plain folder name/],
@@ -62,6 +64,21 @@ test("setup mistakes: one line, exit 2, before any scenario; no run folder; the 
   }
   assert.deepEqual(readdirSync(reports).sort(), ["keep"], "no other folder written (nor a staging one left)");
   assert.ok(!existsSync(path.join(tmp, "outside")));
+});
+
+test("an agent started for a run that a setup mistake stops is stopped with it", async () => {
+  // The run is in this process, so its agent (a shell, then Node) is a child of this one; the
+  // tests of this file run one at a time.
+  const agents = () =>
+    execFileSync("ps", ["-o", "stat=,args=", "--ppid", String(process.pid)], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => l.includes(" agent --driver simulator") && !l.trim().startsWith("Z"));
+  const agent = `exec "${process.execPath}" "${bin}" agent --driver simulator`;
+  const r = await cli(["conformance", "--driver", "remote", "--agent", agent, "--tags", "@no-such-tag", "--run", "keep"]);
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /selects no scenario/);
+  for (let i = 0; i < 50 && agents().length; i++) await new Promise((res) => setTimeout(res, 100));
+  assert.deepEqual(agents(), [], "no agent left running 5 s after the run stopped");
 });
 
 test("a reports folder under /proc is refused at once", async () => {
