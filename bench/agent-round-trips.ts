@@ -10,6 +10,7 @@ import net from "node:net";
 import path from "node:path";
 import { WINE_NODE, wineLaneStatus } from "../drivers/native/wine";
 import { buildIfStale, fromDist } from "./compiled";
+import { idleNote } from "./machine";
 
 const CALLS = Number(process.env.CALLS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
     lanes.push({ label: "wine", open: () => agent({ launch, startTimeoutMs: 120_000 }) });
   }
   console.log(`${CALLS} round trips, best of ${ROUNDS}; floor = two Node processes echoing a line, nothing else`);
+  const idle = idleNote();
+  if (idle) console.log(idle);
   for (const lane of lanes) {
     const driver = await lane.open();
     const agentSeconds = await best(ROUNDS, () => time(() => driver.advance(0)));

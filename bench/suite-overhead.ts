@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildIfStale } from "./compiled";
+import { idleNote } from "./machine";
 
 type Kind = "simulator" | "remote" | "noop";
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
@@ -56,6 +57,8 @@ function main(): void {
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
   console.log(`suite / no-op:        wall ${ratio(best.simulator.wallMs, best.noop.wallMs)}x   CPU ${ratio(best.simulator.cpuMs, best.noop.cpuMs)}x   (target at most 1.5)`);
   console.log(`agent / in process:   wall ${ratio(best.remote.wallMs, best.simulator.wallMs)}x   (target at most 1.5; CPU here is the harness's only, the agent is another process)`);
+  const idle = idleNote();
+  if (idle) console.log(idle);
 }
 
 main();
