@@ -81,6 +81,26 @@ test("an agent started for a run that a setup mistake stops is stopped with it",
   assert.deepEqual(agents(), [], "no agent left running 5 s after the run stopped");
 });
 
+test("a run none of whose scenarios started is no result: exit 2, one line saying so, the previous run intact", async () => {
+  const before = runJson("keep");
+  // Every worker of a parallel run exits before it loads anything: the harness never got going.
+  const exitAtOnce = path.join(tmp, "exit-at-once.js");
+  writeFileSync(exitAtOnce, "process.exit(1);\n");
+  const saved = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = `--require ${exitAtOnce}`;
+  let r: Awaited<ReturnType<typeof cli>>;
+  try {
+    r = await cli(["conformance", "--parallel", "2", "--tags", SLICE, "--run", "keep"]);
+  } finally {
+    if (saved === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = saved;
+  }
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr.trimEnd(), /^joinleaf: none of the [1-9]\d* scenarios started \(the errors above say why\); .*keep\/ still holds the previous run$/);
+  assert.equal(runJson("keep"), before, "the previous run is intact");
+  assert.ok(!readdirSync(reports).includes(".incomplete"), "no staging folder left");
+});
+
 test("a reports folder under /proc is refused at once", async () => {
   const r = await cli(["conformance"], "/proc/joinleaf-reports");
   assert.equal(r.status, 2, r.stderr);
