@@ -1,15 +1,14 @@
 // Runs the feature suite against one driver and writes the run's reports.
 import { IRunConfiguration, ISupportCodeLibrary, loadConfiguration, loadSupport, runCucumber } from "@cucumber/cucumber/api";
-import { compile } from "@cucumber/gherkin";
 import { IdGenerator } from "@cucumber/messages";
 import type * as messages from "@cucumber/messages";
 import parseTagExpression from "@cucumber/tag-expressions";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createDriver } from "../drivers/index";
 import { closeAllConnections } from "../drivers/remote/remote-driver";
 import { checkOptions, ConformanceOptions, inKernelFilesystem } from "./conformance-options";
-import { parseFeature } from "./report/suite";
+import { featureFiles as listFeatureFiles, parseFeature, picklesOf } from "./report/suite";
 import { NO_STEPS, readEnvelopes, readsEnvelope } from "./results";
 import { UsageError } from "./usage-error";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -42,9 +41,7 @@ export function featureFiles(root = PACKAGE_ROOT): { readable: string[]; documen
   const readable: string[] = [];
   const documents: messages.GherkinDocument[] = [];
   const broken: string[] = [];
-  const files = (readdirSync(path.join(root, "features"), { recursive: true }) as string[]).filter((f) => f.endsWith(".feature")).sort();
-  for (const f of files) {
-    const uri = path.join("features", f);
+  for (const uri of listFeatureFiles(root)) {
     try {
       documents.push(parseFeature(uri, readFileSync(path.join(root, uri), "utf8")));
       readable.push(uri);
@@ -62,7 +59,7 @@ export function featureFiles(root = PACKAGE_ROOT): { readable: string[]; documen
 function selectedScenarios(documents: messages.GherkinDocument[], tagExpression: string): number {
   const selects = parseTagExpression(tagExpression);
   const newId = IdGenerator.incrementing();
-  return documents.flatMap((doc) => compile(doc, doc.uri ?? "", newId)).filter((p) => selects.evaluate(p.tags.map((t) => t.name))).length;
+  return documents.flatMap((doc) => picklesOf(doc, newId)).filter((p) => selects.evaluate(p.tags.map((t) => t.name))).length;
 }
 
 /**

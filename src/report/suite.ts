@@ -206,13 +206,17 @@ export function loadSuite(root = process.cwd()): Suite {
   return r.suite;
 }
 
+/** A parsed feature file's pickles, every tag that applies on each (Examples-level ones too), as Cucumber runs them. */
+export function picklesOf(doc: messages.GherkinDocument, newId: IdGenerator.NewId = IdGenerator.uuid()): readonly messages.Pickle[] {
+  return compile(doc, doc.uri ?? "", newId);
+}
+
 /** The scenarios (pickles) and scenario blocks (AST) of one parsed feature file. */
 export function describeDocument(doc: messages.GherkinDocument): { scenarios: SuiteScenario[]; blocks: SuiteBlock[] } {
   const uri = doc.uri ?? "";
   const feature = doc.feature;
   if (!feature) return { scenarios: [], blocks: [] };
-  // Pickles carry every tag that applies, Examples-level ones included, as Cucumber runs them.
-  const pickles = compile(doc, uri, IdGenerator.uuid());
+  const pickles = picklesOf(doc);
   const context = new Map<string, { ruleName?: string; scenario: messages.Scenario }>();
   const featureBackgrounds: messages.Background[] = [];
   const blocks: SuiteBlock[] = [];
