@@ -85,6 +85,19 @@ test("a call the agent never answers ends as TIMEOUT; the next connection is a f
   closeAllConnections();
 });
 
+test("a harness waiting for an answer that does not come stays awake only briefly, not for the whole wait", async () => {
+  const driver = await connectRemote({ agent: misbehaving("hang"), callTimeoutMs: 1_500 }, "current");
+  const cpu = process.cpuUsage();
+  const asked = Date.now();
+  await assert.rejects(driver.socket({ host: "h", protocol: "p", flags: 0 }), (e: unknown) => e instanceof DriverFaultError && e.fault.status === "TIMEOUT");
+  const waitedMs = Date.now() - asked;
+  const used = process.cpuUsage(cpu);
+  const usedMs = (used.user + used.system) / 1000;
+  // Kept awake for the whole wait, the harness would have used most of a CPU for it.
+  assert.ok(usedMs < waitedMs * 0.3, `${usedMs.toFixed(0)} ms of CPU while waiting ${waitedMs} ms for an answer`);
+  closeAllConnections();
+});
+
 test("an agent that dies ends the scenario as CRASH with its exit status", async () => {
   const driver = await connectRemote({ agent: misbehaving("crash") }, "current");
   await assert.rejects(driver.socket({ host: "h", protocol: "p", flags: 0 }), /CRASH: the agent exited \(code 7\)/);
