@@ -2,9 +2,11 @@
 // over stdio and over TCP loopback (npm run bench:agent). Each round trip is one "advance" call
 // awaited before the next, through the compiled remote driver, as a run makes them.
 //
-// Beside each figure, in the same run, the floor this machine sets: two Node processes passing a
-// line back and forth over the same kind of channel and doing nothing else. The agent cannot be
-// faster than that; the ratio says what the protocol's own code costs. ROUNDS=N keeps the best of N.
+// Beside each figure, in the same run, a plain echo: two Node processes passing a line back and
+// forth over the same kind of channel through their event loops, doing nothing else. It is a
+// yardstick, not a floor: the agent can beat it, as it reads stdin with a blocking read when idle
+// and the harness stays awake for an answer (drivers/remote/remote-driver.ts, stayAwake), which
+// the echo does not. ROUNDS=N keeps the best of N.
 import { spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
@@ -36,7 +38,7 @@ if (process.argv[1] === "tcp") {
 `;
 
 /** One line out, wait for it back: the smallest round trip two Node processes can make. */
-async function floor(kind: "stdio" | "tcp"): Promise<number> {
+async function echo(kind: "stdio" | "tcp"): Promise<number> {
   const child = spawn(process.execPath, ["-e", ECHO, kind], { stdio: ["pipe", "pipe", "inherit"] });
   try {
     let write: (s: string) => void;
@@ -76,24 +78,24 @@ async function main(): Promise<void> {
   const { closeAllConnections, connectRemote } = fromDist<typeof import("../drivers/remote/remote-driver")>("drivers/remote/remote-driver.ts");
   const bin = path.join(__dirname, "..", "bin", "joinleaf.js");
   const agent = async (o: object): Promise<Driverish> => (await connectRemote(o, "current")) as unknown as Driverish;
-  const lanes: Array<{ label: string; floor?: "stdio" | "tcp"; open: () => Promise<Driverish> }> = [
-    { label: "stdio", floor: "stdio", open: () => agent({}) },
+  const lanes: Array<{ label: string; echo?: "stdio" | "tcp"; open: () => Promise<Driverish> }> = [
+    { label: "stdio", echo: "stdio", open: () => agent({}) },
     // A process of its own, as in a real run.
-    { label: "tcp", floor: "tcp", open: () => agent({ launch: `"${process.execPath}" "${bin}" agent --listen 127.0.0.1:0 --ready-file "{readyFile}"` }) },
+    { label: "tcp", echo: "tcp", open: () => agent({ launch: `"${process.execPath}" "${bin}" agent --listen 127.0.0.1:0 --ready-file "{readyFile}"` }) },
   ];
   if (wineLaneStatus().ready) {
     // Windows Node under Wine, hosting the simulator: the protocol's cost on the Wine lane.
     const launch = `"${WINE_NODE}" "${bin}" agent --listen 127.0.0.1:0 --ready-file "{readyFile}"`;
     lanes.push({ label: "wine", open: () => agent({ launch, startTimeoutMs: 120_000 }) });
   }
-  console.log(`${CALLS} round trips, best of ${ROUNDS}; floor = two Node processes echoing a line, nothing else`);
+  console.log(`${CALLS} round trips, best of ${ROUNDS}; echo = two Node processes passing a line through their event loops, nothing else`);
   const idle = idleNote();
   if (idle) console.log(idle);
   for (const lane of lanes) {
     const driver = await lane.open();
     const agentSeconds = await best(ROUNDS, () => time(() => driver.advance(0)));
-    const floorSeconds = lane.floor ? await best(ROUNDS, () => floor(lane.floor!)) : NaN;
-    const ratio = lane.floor ? `, floor ${perSecond(floorSeconds)} per second (agent takes ${(agentSeconds / floorSeconds).toFixed(2)}x the floor's time)` : "";
+    const echoSeconds = lane.echo ? await best(ROUNDS, () => echo(lane.echo!)) : NaN;
+    const ratio = lane.echo ? `, echo ${perSecond(echoSeconds)} per second (the agent takes ${(agentSeconds / echoSeconds).toFixed(2)}x the echo's time)` : "";
     console.log(`${lane.label.padEnd(6)} agent ${perSecond(agentSeconds)} per second (${((agentSeconds / CALLS) * 1e6).toFixed(1)} µs each)${ratio}`);
   }
   if (!wineLaneStatus().ready) console.log("wine   not measured: the Wine lane is not set up (npm run setup:wine)");
