@@ -3,7 +3,7 @@
 // its features and steps in the package and writes reports where the user is.
 import assert from "node:assert/strict";
 import { spawnSync, SpawnSyncOptions } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -16,24 +16,9 @@ function run(cmd: string, args: string[], opts: SpawnSyncOptions) {
   return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-/**
- * Where the throwaway project goes: a RAM-backed folder when the machine has one with room for its
- * ~100 MB of node_modules (npm writes thousands of small files: a second of wall time and two of
- * CPU less than on disk here), else the temp folder.
- */
-function scratch(): string {
-  const shm = "/dev/shm";
-  try {
-    const s = statfsSync(shm);
-    if (s.bavail * s.bsize >= 1024 ** 3) return shm;
-  } catch {
-    // no such folder (not Linux): the temp folder
-  }
-  return os.tmpdir();
-}
-
 test("npm pack, npm install into a temporary project, npx joinleaf help and a simulator run", { timeout: 300_000 }, (t) => {
-  const tmp = mkdtempSync(path.join(scratch(), "joinleaf-package-"));
+  // In the temp folder, which npm test puts on a RAM-backed filesystem when there is one (scripts/test.js).
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "joinleaf-package-"));
   // Its ~100 MB go when the test ends, passed or failed (the assertions carry npm's own output).
   t.after(() => rmSync(tmp, { recursive: true, force: true }));
   // The build is what ships: make one if there is none (npm test builds first).
