@@ -2,7 +2,7 @@
 // scenario (one line, exit 2, no run folder, the previous run intact), SIGINT keeping the
 // previous run, certify and expectations never deleting or overwriting what is not theirs.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -68,11 +68,20 @@ test("setup mistakes: one line, exit 2, before any scenario; no run folder; the 
 
 test("an agent started for a run that a setup mistake stops is stopped with it", async () => {
   // The run is in this process, so its agent (a shell, then Node) is a child of this one; the
-  // tests of this file run one at a time.
+  // tests of this file run one at a time. Read from /proc: no ps needed on the machine.
   const agents = () =>
-    execFileSync("ps", ["-o", "stat=,args=", "--ppid", String(process.pid)], { encoding: "utf8" })
-      .split("\n")
-      .filter((l) => l.includes(" agent --driver simulator") && !l.trim().startsWith("Z"));
+    readdirSync("/proc")
+      .filter((d) => /^\d+$/.test(d))
+      .flatMap((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+          const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+          return Number(ppid) === process.pid && state !== "Z" && args.includes(" agent --driver simulator") ? [args] : [];
+        } catch {
+          return []; // gone meanwhile
+        }
+      });
   const agent = `exec "${process.execPath}" "${bin}" agent --driver simulator`;
   const r = await cli(["conformance", "--driver", "remote", "--agent", agent, "--tags", "@no-such-tag", "--run", "keep"]);
   assert.equal(r.status, 2, r.stdout + r.stderr);
