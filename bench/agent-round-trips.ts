@@ -37,7 +37,7 @@ if (process.argv[1] === "tcp") {
 } else process.stdin.on("data", (c) => process.stdout.write(c));
 `;
 
-/** One line out, wait for it back: the smallest round trip two Node processes can make. */
+/** One line out, wait for it back, through both event loops: the yardstick beside each figure. */
 async function echo(kind: "stdio" | "tcp"): Promise<number> {
   const child = spawn(process.execPath, ["-e", ECHO, kind], { stdio: ["pipe", "pipe", "inherit"] });
   try {

@@ -229,7 +229,8 @@ class Connection {
     if (this.awake) return;
     this.awake = true;
     const poll = () => {
-      if (this.pending.size > 0 && !this.fault && process.hrtime.bigint() < this.awakeUntil) setImmediate(poll);
+      // A fault empties pending (die), so it ends the polling too.
+      if (this.pending.size > 0 && process.hrtime.bigint() < this.awakeUntil) setImmediate(poll);
       else this.awake = false;
     };
     setImmediate(poll);
