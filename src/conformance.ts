@@ -79,7 +79,8 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
   const staging = prepareStaging(final);
   // The driver starts (an agent: spawned and greeted, on the other core) while Cucumber reads its
   // configuration, the features and the steps; a mistake in the tags is still reported first.
-  const driverStarted = checkDriverStarts(o);
+  let stopped = false;
+  const driverStarted = checkDriverStarts(o, () => stopped);
   driverStarted.catch(() => undefined); // awaited below; a usage error before that must not leave it unhandled
   try {
     const features = featureFiles();
@@ -126,6 +127,7 @@ export async function runConformance(o: ConformanceOptions): Promise<boolean> {
     for (const r of empty) process.stdout.write(`FAIL, no steps: ${r.uri}:${r.line} ${r.name}\n`);
     return success && features.broken.length === 0 && empty.length === 0;
   } catch (err) {
+    stopped = true; // a driver check still under way closes what it started when it ends
     closeAllConnections(); // the driver's agent, also one still starting for a run that stopped before it began
     rmSync(staging, { recursive: true, force: true });
     removeIfEmpty(path.dirname(staging));
@@ -175,14 +177,18 @@ function onInterrupt(handler: () => void): () => void {
  * exits at start, a closed port, a wrong token, a malformed address) is one usage error and not
  * every scenario's CRASH. An agent's connection is kept for the run.
  */
-async function checkDriverStarts(o: ConformanceOptions): Promise<void> {
+async function checkDriverStarts(o: ConformanceOptions, runStopped: () => boolean): Promise<void> {
   let driver: Awaited<ReturnType<typeof createDriver>>;
   try {
     driver = await createDriver(o.driver, { edition: o.edition as "current" | "legacy", options: o.driverOptions ?? {} });
   } catch (e) {
-    // Not closeAllConnections here: this may settle after its run has stopped (runConformance closes).
+    // A run that stopped meanwhile closed what was there then; a failure remembered since must not outlive it.
+    if (runStopped()) closeAllConnections();
     const why = ((e as Error).message || String(e)).replace(/ \(the agent could not be started; not tried again in this run\)/, "").replace(/^(CRASH|TIMEOUT): /, "").replace(/\s*\n\s*/g, " ");
     throw new UsageError(`the ${o.driver} driver did not start, so nothing ran: ${why.length > 400 ? `${why.slice(0, 400)}...` : why}`);
   }
   await driver.dispose().catch(() => undefined);
+  // The run stopped (a setup mistake) before this driver's agent was even spawned (loading the
+  // driver's module can take that long): the agent started for nothing and goes now.
+  if (runStopped()) closeAllConnections();
 }
