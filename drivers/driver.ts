@@ -233,6 +233,13 @@ export interface Driver extends Partial<TestbedCalls> {
   readonly network?: "real";
   /** What is under test (product, version, OS), for reports and certification bundles. */
   readonly implementation?: Readonly<Record<string, string>>;
+  /**
+   * True when a call made before the previous one has answered still takes effect after it. Calls
+   * that may wait (joinLeaf, accept, wsaAccept, send, recv, select with a timeout, advance) are
+   * not waited for: they may still be running. The harness then sends a scenario's cleanup
+   * (closesocket for each socket, openSockets, dispose) in one go instead of one after another.
+   */
+  readonly inOrder?: boolean;
   /** Set once an out-of-process implementation hung or died; every later call fails at once. */
   readonly fault?: DriverFault | null;
 

@@ -200,6 +200,8 @@ export class AgentSession {
       implementation: { ...(driver.implementation ?? {}), agentPlatform: `${process.platform}-${process.arch}`, agentNode: process.version },
       capabilities: [...driver.capabilities],
       protocols: await driver.protocols(),
+      // Requests are dispatched as they arrive (behind a reset, once it is done): in order whenever the driver's calls are.
+      ...(driver.inOrder ? { inOrder: true } : {}),
     };
   }
 

@@ -311,16 +311,19 @@ export class JoinLeafWorld extends World<RunParameters> {
 
   /** Collects the events the driver has for every named socket into `seen`. */
   async collectEvents(): Promise<void> {
-    // Only a host where WSAAsyncSelect named a window has a window to post to.
-    for (const host of this.asyncSelectHosts) {
-      for (const m of await this.driver.takeMessages(host)) {
-        const name = this.nameOf(m.socket);
-        if (name) this.seenFor(name).push({ event: m.event, error: m.error });
-      }
+    // Only a host where WSAAsyncSelect named a window has a window to post to. Each window and each
+    // socket is read on its own, so the reads go out together (through an agent, one round trip).
+    const watched = [...this.sockets].filter(([, s]) => s.registration === "event-select");
+    const [posted, recorded] = await Promise.all([
+      Promise.all([...this.asyncSelectHosts].map((host) => this.driver.takeMessages(host))),
+      Promise.all(watched.map(([, s]) => this.driver.enumNetworkEvents(s.sock))),
+    ]);
+    for (const m of posted.flat()) {
+      const name = this.nameOf(m.socket);
+      if (name) this.seenFor(name).push({ event: m.event, error: m.error });
     }
-    for (const [name, s] of this.sockets) {
-      if (s.registration !== "event-select") continue;
-      const r = await this.driver.enumNetworkEvents(s.sock);
+    for (const [i, [name]] of watched.entries()) {
+      const r = recorded[i];
       if (!r.ok) continue; // closed sockets have nothing more to say
       for (const [event, bit] of Object.entries(FD_BITS)) {
         if (r.value.events & (1 << bit)) this.seenFor(name).push({ event: 1 << bit, error: r.value.errors[bit] ?? 0 });
@@ -393,10 +396,15 @@ export class JoinLeafWorld extends World<RunParameters> {
     if (!this.driver) return [];
     try {
       for (const { host, fault } of this.faults.splice(0)) await this.testbed?.injectFault(host, fault, false);
-      for (const sock of new Set([...this.sockets.values()].map((s) => s.sock))) await this.driver.closesocket(sock);
-      const leftover = await this.driver.openSockets();
-      await this.driver.dispose();
-      return leftover;
+      // Each socket closes on its own, so the closes go out together. openSockets must see them
+      // done and dispose must come last: they go out behind them only to a driver that keeps order.
+      const inOrder = this.driver.inOrder === true;
+      const closes = [...new Set([...this.sockets.values()].map((s) => s.sock))].map((sock) => this.driver.closesocket(sock));
+      if (!inOrder) await Promise.all(closes);
+      const leftover = this.driver.openSockets();
+      if (!inOrder) await leftover;
+      await Promise.all([...closes, leftover, this.driver.dispose()]);
+      return await leftover;
     } finally {
       await this.testbed?.dispose();
     }

@@ -85,6 +85,52 @@ test("a call the agent never answers ends as TIMEOUT; the next connection is a f
   closeAllConnections();
 });
 
+test("a reset sent without waiting that fails is the error of the scenario's first call, and the cleanup does not fail again", async () => {
+  const options = { agent: misbehaving("second-reset-fails") };
+  await connectRemote(options, "current"); // the first reset is waited for, and the catalogue read
+  const driver = await connectRemote(options, "current");
+  assert.equal(driver.inOrder, true);
+  await assert.rejects(driver.startup("local"), /agent error in reset \(driver-error\): the provider would not start again/);
+  await assert.rejects(driver.socket({ host: "local", protocol: "p", flags: 0 }), /error in reset/, "every later call fails the same way");
+  assert.deepEqual(await driver.openSockets(), []);
+  assert.equal(await driver.dispose(), null);
+  closeAllConnections();
+});
+
+/** The requests a run through the recording proxy made, each with the methods still unanswered when it arrived. */
+async function requestsOfRun(inOrder: "yes" | "no"): Promise<Array<{ method: string; behind: string[] }>> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "joinleaf-order-"));
+  try {
+    const log = path.join(dir, "requests.ndjson");
+    const agent = `LOG="${log}" INORDER=${inOrder} "${process.execPath}" "${path.join(PACKAGE_ROOT, "test", "agents", "recording-proxy.js")}"`;
+    const r = await cliHere(["conformance", "--quiet", "--driver", "remote", "--agent", agent, "--tags", "@needs:connect-data", "--run", "order"], dir);
+    assert.equal(r.status, 0, `inOrder ${inOrder}: exit ${r.status}\n${r.stdout}${r.stderr}`);
+    return readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("the harness sends without waiting only to an agent that keeps order, and reads the catalogue once per connection", { timeout: 120_000 }, async () => {
+  const behind = (requests: Array<{ method: string; behind: string[] }>, method: string, earlier: string) => requests.filter((q) => q.method === method && q.behind.includes(earlier)).length;
+  const ordered = await requestsOfRun("yes");
+  const scenarios = ordered.filter((q) => q.method === "reset").length;
+  assert.ok(scenarios >= 8, `${scenarios} resets`);
+  assert.equal(ordered.filter((q) => q.method === "protocols").length, 1);
+  // Every scenario but the first (whose reset the catalogue waits for) starts up right behind its reset.
+  assert.ok(behind(ordered, "startup", "reset") >= scenarios - 2, `${behind(ordered, "startup", "reset")} of ${scenarios} startups behind their reset`);
+  assert.ok(behind(ordered, "openSockets", "closesocket") > scenarios / 2, `${behind(ordered, "openSockets", "closesocket")} leak checks behind their closes`);
+  assert.ok(behind(ordered, "dispose", "openSockets") > scenarios / 2, `${behind(ordered, "dispose", "openSockets")} disposes behind their leak check`);
+
+  const unordered = await requestsOfRun("no");
+  assert.equal(unordered.filter((q) => q.method === "protocols").length, 1);
+  for (const q of unordered) {
+    assert.ok(!q.behind.includes("reset"), `${q.method} was sent behind an unanswered reset`);
+    if (q.method === "openSockets" || q.method === "dispose" || q.method === "reset") assert.deepEqual(q.behind, [], `${q.method} was sent behind ${q.behind.join(", ")}`);
+  }
+  assert.ok(behind(unordered, "closesocket", "closesocket") > 0, "a scenario's closes go out together whatever the agent");
+});
+
 test("a harness waiting for an answer that does not come stays awake only briefly, not for the whole wait", async () => {
   const driver = await connectRemote({ agent: misbehaving("hang"), callTimeoutMs: 1_500 }, "current");
   const cpu = process.cpuUsage();

@@ -248,7 +248,7 @@ const SHAPES: Record<string, Record<string, "optional" | "required">> = {
   HelloParams: HELLO_PARAMS,
   ResetParams: RESET_PARAMS,
   HelloResult: {
-    protocol: "required", version: "required", driver: "required", implementation: "required", capabilities: "required", protocols: "required", testbed: "optional",
+    protocol: "required", version: "required", driver: "required", implementation: "required", capabilities: "required", protocols: "required", testbed: "optional", inOrder: "optional",
   } satisfies Shape<HelloResult>,
 };
 function requiredOf(shape: Record<string, string>): string[] {

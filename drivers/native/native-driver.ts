@@ -119,6 +119,8 @@ export class NativeDriver implements Driver {
   readonly name = "native";
   // A real network: nothing here is programmable, and time is real.
   readonly capabilities: ReadonlySet<DriverCapability> = new Set<DriverCapability>();
+  /** Calls that cannot wait run on this thread before they return; blocking ones go to call threads (Driver.inOrder). */
+  readonly inOrder = true;
   readonly implementation: Record<string, string>;
   private readonly api: Ws2;
   private readonly entries: Array<{ info: ProtocolInfo; native: NativeProtocolInfo }>;

@@ -86,6 +86,11 @@ export interface HelloResult {
   protocols: unknown[];
   /** "real": the agent fronts a real stack on the harness's machine; the harness brings real peers and faults. */
   testbed?: "real";
+  /**
+   * true: a request that arrives before the earlier ones are answered takes effect after them
+   * (calls that may wait excepted), so the harness may send some without waiting (docs, "inOrder").
+   */
+  inOrder?: boolean;
 }
 
 export interface ResetParams {

@@ -35,6 +35,8 @@ const CAPABILITIES: ReadonlySet<DriverCapability> = new Set(DRIVER_CAPABILITIES)
 export class Simulator extends JoinModel implements Driver {
   readonly name = "simulator";
   readonly capabilities = CAPABILITIES;
+  /** Every call acts before it returns its promise; a blocking one waits on its own (Driver.inOrder). */
+  readonly inOrder = true;
 
   // ---------------------------------------------------------------- the testbed
 
