@@ -5,7 +5,7 @@
 // step definition that matches every step and does nothing. Under tsx, without the stand-in and
 // with Cucumber's API called directly, the child had measured costs the command does not have
 // and left out some it has.
-//   node bench/suite-overhead-child.js simulator|remote|noop REPORTS   prints {kind, success, wallMs, cpuMs}
+//   node bench/suite-overhead-child.js simulator|remote|noop REPORTS   prints {kind, success, wallMs, cpuMs, requests, waits}
 "use strict";
 const started = Date.now();
 const cpu = process.cpuUsage();
@@ -43,7 +43,8 @@ async function main(kind, reports) {
     success = await runConformance({ driver: kind, edition: "current", run: kind, quiet: true });
   }
   const used = process.cpuUsage(cpu);
-  process.stdout.write(`\n${JSON.stringify({ kind, success, wallMs: Date.now() - started, cpuMs: (used.user + used.system) / 1000 })}\n`);
+  const { requestCounts } = require(path.join(dist, "drivers", "remote", "remote-driver.js"));
+  process.stdout.write(`\n${JSON.stringify({ kind, success, wallMs: Date.now() - started, cpuMs: (used.user + used.system) / 1000, ...requestCounts })}\n`);
 }
 
 main(process.argv[2], process.argv[3]).catch((e) => {

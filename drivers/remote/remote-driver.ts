@@ -50,6 +50,9 @@ const STDERR_KEPT = 4096;
 /** How long the harness stays awake for an answer after a request (Connection.stayAwake). */
 const AWAKE_NS = 300_000n;
 
+/** Requests sent in this process, and how many of them went out with no other answer due: each such one is a wait for the agent (bench:suite prints both). */
+export const requestCounts = { requests: 0, waits: 0 };
+
 /** Agents still starting or being greeted, each with what stops it so far (closeAllConnections calls it). */
 const starting = new Set<{ stop: () => void }>();
 
@@ -210,6 +213,8 @@ class Connection {
       // The agent would drop it unanswered; this is the harness's mistake, not the agent's fault.
       return Promise.reject(new Error(`${method}: the request is ${bytes} bytes, over the protocol's ${MAX_MESSAGE_BYTES}-byte limit`));
     }
+    requestCounts.requests++;
+    if (this.pending.size === 0) requestCounts.waits++;
     return new Promise((resolve, reject) => {
       const deadline = Date.now() + timeoutMs;
       this.pending.set(id, { resolve, reject, deadline, timeoutMs, method });
