@@ -346,6 +346,8 @@ class Session:
             },
             "capabilities": list(self.driver.CAPABILITIES),
             "protocols": self.driver.protocols(),
+            # One request at a time, in the order read: the harness may send some without waiting.
+            "inOrder": True,
         }
         if self.driver.TESTBED:
             answer["testbed"] = self.driver.TESTBED
