@@ -451,9 +451,8 @@ export class RemoteDriver {
   }
 
   call(method: MethodName, args: unknown[]): Promise<unknown> {
-    // After a failed reset the session holds nothing to clean up, as after a fault.
+    // After a hang, a crash or a failed reset, the after-scenario cleanup must not fail a second time.
     if (this.conn.fault || this.resetError) {
-      // After a hang or crash, the after-scenario cleanup must not fail a second time.
       if (method === "dispose") return Promise.resolve(null);
       if (method === "openSockets" || method === "takeMessages") return Promise.resolve([] as Sock[]);
       if (method === "closesocket") return Promise.resolve(fail(ERRORS.WSAENOTSOCK));
