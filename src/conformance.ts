@@ -178,17 +178,15 @@ function onInterrupt(handler: () => void): () => void {
  * every scenario's CRASH. An agent's connection is kept for the run.
  */
 async function checkDriverStarts(o: ConformanceOptions, runStopped: () => boolean): Promise<void> {
-  let driver: Awaited<ReturnType<typeof createDriver>>;
   try {
-    driver = await createDriver(o.driver, { edition: o.edition as "current" | "legacy", options: o.driverOptions ?? {} });
+    const driver = await createDriver(o.driver, { edition: o.edition as "current" | "legacy", options: o.driverOptions ?? {} });
+    await driver.dispose().catch(() => undefined);
   } catch (e) {
-    // A run that stopped meanwhile closed what was there then; a failure remembered since must not outlive it.
-    if (runStopped()) closeAllConnections();
     const why = ((e as Error).message || String(e)).replace(/ \(the agent could not be started; not tried again in this run\)/, "").replace(/^(CRASH|TIMEOUT): /, "").replace(/\s*\n\s*/g, " ");
     throw new UsageError(`the ${o.driver} driver did not start, so nothing ran: ${why.length > 400 ? `${why.slice(0, 400)}...` : why}`);
+  } finally {
+    // The run stopped (a setup mistake) before this driver's agent was even spawned (loading the
+    // driver's module can take that long): what started for nothing, or a failure remembered, goes now.
+    if (runStopped()) closeAllConnections();
   }
-  await driver.dispose().catch(() => undefined);
-  // The run stopped (a setup mistake) before this driver's agent was even spawned (loading the
-  // driver's module can take that long): the agent started for nothing and goes now.
-  if (runStopped()) closeAllConnections();
 }

@@ -325,9 +325,8 @@ export class JoinLeafWorld extends World<RunParameters> {
     for (const [i, [name]] of watched.entries()) {
       const r = recorded[i];
       if (!r.ok) continue; // closed sockets have nothing more to say
-      for (const [event, bit] of Object.entries(FD_BITS)) {
+      for (const bit of Object.values(FD_BITS)) {
         if (r.value.events & (1 << bit)) this.seenFor(name).push({ event: 1 << bit, error: r.value.errors[bit] ?? 0 });
-        void event;
       }
     }
   }

@@ -63,6 +63,11 @@ class Connection {
   catalogue: ProtocolInfo[] | null = null;
   fault: DriverFault | null = null;
   private nextId = 1;
+
+  /** The agent's hello promised requests take effect in the order they arrive (docs, "inOrder"). */
+  get inOrder(): boolean {
+    return this.hello.inOrder === true;
+  }
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; deadline: number; timeoutMs: number; method: string }>();
   /** One timer for every pending call, due at the earliest deadline: a timer per call cost a few µs of each round trip. */
   private deadlineTimer: NodeJS.Timeout | null = null;
@@ -436,7 +441,7 @@ export class RemoteDriver {
   /** `reset`: this scenario's reset when it was not waited for; every call answers after it, or fails with it. */
   constructor(private readonly conn: Connection, network?: "real", private reset?: Promise<unknown>) {
     this.name = `remote:${conn.hello.driver}`;
-    this.inOrder = conn.hello.inOrder === true;
+    this.inOrder = conn.inOrder;
     this.network = network ?? (conn.hello.testbed === "real" ? "real" : undefined);
     this.capabilities = new Set(conn.hello.capabilities as DriverCapability[]);
     this.implementation = conn.hello.implementation;
@@ -480,7 +485,7 @@ export async function connectRemote(o: RemoteOptions, edition: Edition): Promise
   const reset = conn.call("reset", { edition });
   // An agent that takes requests in order gets the scenario's first call right behind its reset:
   // a round trip less per scenario, which over a network is most of a short scenario's time.
-  if (conn.hello.inOrder === true && conn.catalogue) {
+  if (conn.inOrder && conn.catalogue) {
     reset.catch(() => undefined); // reported by the calls that wait for it
     return new RemoteDriver(conn, o.network, reset);
   }
